@@ -1,0 +1,54 @@
+# `make run` and `make test` work on a fresh machine with Python 3.12+ and nothing else installed.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SANDBOX_PORT ?= 8001
+# The newest Python 3.12+ on the PATH (.python-version pins 3.13 for pyenv users).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: run test setup lint check-deploy browser clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	@echo "Demo logins:"
+	@$(PY) manage.py load_demo
+	@echo
+	@echo "Exotel Dashboard: http://127.0.0.1:$(PORT)/   (sandbox Exotel on http://127.0.0.1:$(SANDBOX_PORT)/)"
+	@echo "Press Ctrl-C once to stop every process."
+	@echo
+	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(VENV)/bin/honcho start -f Procfile
+
+test: setup browser
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed .env
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python requirements.txt requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.env: | $(VENV)/bin/python
+	$(PY) scripts/write_dev_env.py
+
+# Browser tests drive Debian's Chromium; never a browser download.
+browser:
+	@bash scripts/ensure_chromium.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=exotel_dashboard.production ENV_FILE= SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	EXOTEL_SID=check EXOTEL_API_KEY=check EXOTEL_API_TOKEN=check PUBLIC_BASE_URL=https://calls.example.in \
+	ALLOWED_HOSTS=calls.example.in $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

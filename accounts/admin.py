@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+
+from .models import AgentProfile
+from .roles import role_of
+
+
+class AgentProfileInline(admin.StackedInline):
+    model = AgentProfile
+    can_delete = False
+    fields = ["phone_number", "default_exophone", "time_zone"]
+    autocomplete_fields = ["default_exophone"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    inlines = [AgentProfileInline]
+    list_display = ["username", "first_name", "last_name", "email", "role", "agent_phone", "is_active"]
+    list_filter = ["groups", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "last_name", "email", "agent_profile__phone_number"]
+    list_select_related = ["agent_profile"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="role")
+    def role(self, user):
+        user._role_names = {group.name for group in user.groups.all()}
+        return role_of(user) or "—"
+
+    @admin.display(description="own phone")
+    def agent_phone(self, user):
+        profile = getattr(user, "agent_profile", None)
+        return profile.phone_number if profile and profile.phone_number else "—"

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import ExoPhone, Flow
+
+
+@admin.register(ExoPhone)
+class ExoPhoneAdmin(admin.ModelAdmin):
+    list_display = ["friendly_name", "number", "region", "is_active"]
+    list_filter = ["is_active", "region"]
+    search_fields = ["friendly_name", "number", "region"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Flow)
+class FlowAdmin(admin.ModelAdmin):
+    list_display = ["name", "app_id", "is_active", "url"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "app_id"]
+    readonly_fields = ["url", "created_at"]
+    fields = ["name", "app_id", "is_active", "url", "created_at"]
+
+    @admin.display(description="Url (for Calls/connect)")
+    def url(self, flow):
+        return flow.url if flow.app_id else "—"

@@ -1,0 +1,103 @@
+"""Shared test fixtures: the people of a small call centre, built in code, and a real browser.
+
+Registered in the root conftest.py; every test module can ask for these by name.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from accounts.models import AgentProfile
+from accounts.roles import Role
+from exonumbers.models import ExoPhone, Flow
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def make_person(username, role, phone="", exophone=None):
+    user = User.objects.create_user(username, f"{username}@example.in", PASSWORD, first_name=username.title())
+    user.groups.add(Group.objects.get(name=role.value))
+    if role is Role.ADMIN:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    AgentProfile.objects.create(user=user, phone_number=phone, default_exophone=exophone)
+    return user
+
+
+@pytest.fixture
+def exophone(db):
+    return ExoPhone.objects.create(
+        number="+918030752400", friendly_name="Bengaluru support", region="Karnataka"
+    )
+
+
+@pytest.fixture
+def flow(db):
+    return Flow.objects.create(name="Support IVR", app_id="245871")
+
+
+@pytest.fixture
+def agent(db, exophone):
+    return make_person("asha", Role.AGENT, "+919845012301", exophone)
+
+
+@pytest.fixture
+def other_agent(db, exophone):
+    return make_person("vikram", Role.AGENT, "+919845012302", exophone)
+
+
+@pytest.fixture
+def manager(db, exophone):
+    return make_person("meera", Role.MANAGER, "+919845012303", exophone)
+
+
+@pytest.fixture
+def admin(db):
+    return make_person("arjun", Role.ADMIN)
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need {CHROMIUM}: run `make test`, which installs Debian's chromium.")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls in the test are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Kolkata")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def log_in(page, user):
+    page.goto("/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("[data-testid=whoami]")
