@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 
@@ -67,9 +65,11 @@ class Call(models.Model):
     request_options = models.JSONField("options we sent", default=dict, blank=True)
     idempotency_key = models.UUIDField(unique=True, null=True, blank=True)
     error_message = models.TextField("why it was not placed", blank=True)
-    callback_nonce = models.UUIDField(default=uuid.uuid4, editable=False)
     dial_attempts = models.PositiveSmallIntegerField(default=0)
     last_checked_at = models.DateTimeField("last asked Exotel", null=True, blank=True)
+    next_check_at = models.DateTimeField(
+        "ask Exotel again at", null=True, blank=True, help_text="Empty once Exotel has told us everything."
+    )
 
     class Meta:
         ordering = ["-date_created", "-id"]
@@ -86,6 +86,7 @@ class Call(models.Model):
             models.Index(fields=["from_number"], name="call_from"),
             models.Index(fields=["to_number"], name="call_to"),
             models.Index(fields=["exophone", "-date_created"], name="call_exophone_newest"),
+            models.Index(fields=["next_check_at"], name="call_next_check"),
         ]
 
     def __str__(self):

@@ -173,6 +173,10 @@ EXOTEL_API_URL = _typed("EXOTEL_API_URL", _base_url, f"https://{EXOTEL_SUBDOMAIN
 EXOTEL_TIMEZONE = env.str("EXOTEL_TIMEZONE", default="Asia/Kolkata")
 EXOTEL_RATE_LIMIT_PER_MINUTE = _typed("EXOTEL_RATE_LIMIT_PER_MINUTE", _positive_int, 200)
 PUBLIC_BASE_URL = _required("PUBLIC_BASE_URL", _base_url)
+# Signs each call's callback URL. Rotate by moving the old value into CALLBACK_SECRET_FALLBACKS.
+CALLBACK_SECRET = env.str("CALLBACK_SECRET", default="") or SECRET_KEY
+CALLBACK_SECRET_FALLBACKS = env.list("CALLBACK_SECRET_FALLBACKS", default=[])
+CALLBACK_MAX_BODY_BYTES = 64 * 1024
 
 for _zone_setting in ("TIME_ZONE", "EXOTEL_TIMEZONE"):
     try:
