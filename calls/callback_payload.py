@@ -1,8 +1,8 @@
 """Read the three shapes of Exotel's status callback into one Observation.
 
-Legacy: CallSid, Status, RecordingUrl, DateUpdated as form fields. Extended (StatusCallbackEvents set):
-EventType answered/terminal plus call fields and Legs, either multipart with flat `Legs[0][Status]` keys or JSON
-with a `Legs` array.
+Legacy: CallSid, Status, RecordingUrl, DateUpdated as form fields. Extended (StatusCallbackEvents
+set): EventType answered/terminal plus call fields and Legs, either multipart with flat
+`Legs[0][Status]` keys or JSON with a `Legs` array.
 """
 
 import hashlib

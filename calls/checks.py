@@ -17,7 +17,7 @@ def needs_more_from_exotel(call):
 
 
 def next_check_at(call, now):
-    """The next time the reconciler should ask Exotel about this call, or None when there is nothing to learn."""
+    """When the reconciler should ask Exotel about this call again; None when there is nothing to learn."""
     if not needs_more_from_exotel(call):
         return None
     age = now - call.date_created

@@ -1,4 +1,4 @@
-"""Fifty deliveries for one call at once, over real sockets: one event row per distinct event, the right end."""
+"""Fifty deliveries for one call at once over real sockets: one event row per distinct event."""
 
 from concurrent.futures import ThreadPoolExecutor
 
