@@ -1,15 +1,23 @@
 """Writes to the call log. Every change to a call goes through `call_record_observation`."""
 
 import logging
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .checks import next_check_at
-from .models import Call, CallEvent
+from .models import Call, CallEvent, Status
 from .state import Observation, apply_observation
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Recorded:
+    call: Call
+    event: CallEvent | None  # None: this exact event was recorded before (a redelivery)
+    changed: list
 
 
 @transaction.atomic
@@ -23,11 +31,10 @@ def call_record_observation(
     raw_body: str = "",
     headers: dict | None = None,
     parsed: dict | None = None,
-) -> tuple[Call, CallEvent | None]:
+) -> Recorded:
     """Store the event once and apply it to the call by the state machine.
 
-    Locks the call row, so concurrent deliveries for one call apply one at a time. Returns the event, or
-    None when this exact event was recorded before (a redelivery).
+    Locks the call row, so concurrent deliveries for one call apply one at a time.
     """
     call = Call.objects.select_for_update().get(pk=call_id)
     try:
@@ -43,7 +50,7 @@ def call_record_observation(
                 parsed=parsed or {},
             )
     except IntegrityError:
-        return call, None
+        return Recorded(call, None, [])
 
     outcome = apply_observation(call, observation)
     now = timezone.now()
@@ -61,4 +68,31 @@ def call_record_observation(
     event.save(update_fields=["verdict", "note"])
     if outcome.note:
         log.warning("call %s: %s", call.pk, outcome.note)
-    return call, event
+    return Recorded(call, event, outcome.changed)
+
+
+def call_mark_checked(*, call_id: int, error: str = "") -> None:
+    """We asked Exotel about this call: note when, and when to ask again."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        now = timezone.now()
+        call.last_checked_at = now
+        call.next_check_at = next_check_at(call, now)
+        fields = ["last_checked_at", "next_check_at"]
+        if error and not call.error_message:
+            call.error_message = error[:500]
+            fields.append("error_message")
+        call.save(update_fields=fields)
+
+
+def call_give_up(*, call_id: int, reason: str) -> None:
+    """Exotel has no record of a call whose connect outcome we never learned: it was not placed."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        if call.status != Status.UNKNOWN:
+            return
+        call.status = Status.NOT_PLACED
+        call.error_message = reason
+        call.next_check_at = None
+        call.last_checked_at = timezone.now()
+        call.save(update_fields=["status", "error_message", "next_check_at", "last_checked_at"])

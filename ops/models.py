@@ -9,3 +9,53 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.process} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RateLimitSlot(models.Model):
+    """One request to Exotel in the last minute; the rows are the shared sliding window of every process."""
+
+    bucket = models.CharField(max_length=40)
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["bucket", "taken_at"], name="slot_bucket_time")]
+
+
+class RateLimitLock(models.Model):
+    """A row to lock, so processes take slots one at a time."""
+
+    bucket = models.CharField(max_length=40, unique=True)
+
+
+class SyncRun(models.Model):
+    """One run of the bulk sync or the reconciler: what it did, where it stopped, what went wrong."""
+
+    class Kind(models.TextChoices):
+        SYNC = "sync", "Sync from Exotel"
+        RECONCILE = "reconcile", "Reconcile"
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    since = models.DateTimeField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateTimeField("resume from window", null=True, blank=True)
+    next_page_uri = models.CharField(max_length=2000, blank=True)
+    calls_seen = models.PositiveIntegerField(default=0)
+    calls_imported = models.PositiveIntegerField(default=0)
+    calls_changed = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-started_at"], name="syncrun_kind_newest")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M} {self.state}"

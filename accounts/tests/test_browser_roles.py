@@ -19,12 +19,12 @@ def test_an_agent_sees_my_calls_only(page, agent):
 
 def test_a_manager_sees_the_overview(page, manager):
     log_in(page, manager)
-    assert nav_texts(page) == ["Overview"]
+    assert nav_texts(page) == ["Overview", "Sync health"]
 
 
 def test_an_admin_reaches_django_admin(page, admin):
     log_in(page, admin)
-    assert nav_texts(page) == ["Overview", "Admin"]
+    assert nav_texts(page) == ["Overview", "Sync health", "Admin"]
     page.get_by_role("link", name="Admin").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("link", name="ExoPhones").is_visible()

@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+from crontask import cron
+from django.tasks import task
+from django.utils import timezone
+
+from ops.models import SyncRun
+
+from .exotel_client import shared_client
+from .reconcile import reconcile_calls
+from .sync import sync_calls
+
+SYNC_OVERLAP = timedelta(minutes=30)
+
+
+@cron("* * * * *")
+@task
+def reconcile():
+    """Every minute: ask Exotel about calls whose callbacks may be lost, or whose price is still missing."""
+    run = SyncRun.objects.create(kind=SyncRun.Kind.RECONCILE)
+    reconcile_calls(client=shared_client(), run=run)
+    run.state = SyncRun.State.FINISHED
+    run.finished_at = timezone.now()
+    run.save()
+
+
+@cron("*/5 * * * *")
+@task
+def sync_recent():
+    """Every five minutes: import calls made since the last sync (inbound and dashboard calls too)."""
+    last = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC, state=SyncRun.State.FINISHED).first()
+    since = last.until - SYNC_OVERLAP if last else None
+    sync_calls(client=shared_client(), since=since)

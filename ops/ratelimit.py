@@ -1,0 +1,82 @@
+"""The rate limiter every process shares, so all of us together stay within Exotel's limit per minute.
+
+A sliding-window log: a slot is taken only when fewer than `limit` were taken in the last `window` seconds,
+so no 60-second window ever holds more. Database-backed by default; Redis when REDIS_URL is set.
+"""
+
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import RateLimitLock, RateLimitSlot
+
+WINDOW_SECONDS = 60.0
+BUCKET = "exotel"
+
+
+class RateLimitTimeout(Exception):
+    """No slot came free within the time the caller was willing to wait."""
+
+
+def _try_database(bucket, limit, window):
+    """Take a slot and return 0, or return the seconds until one frees up."""
+    with transaction.atomic():
+        RateLimitLock.objects.get_or_create(bucket=bucket)
+        RateLimitLock.objects.select_for_update().get(bucket=bucket)
+        now = timezone.now()
+        RateLimitSlot.objects.filter(bucket=bucket, taken_at__lte=now - timedelta(seconds=window)).delete()
+        taken = list(
+            RateLimitSlot.objects.filter(bucket=bucket)
+            .order_by("taken_at")
+            .values_list("taken_at", flat=True)[:limit]
+        )
+        if len(taken) < limit:
+            RateLimitSlot.objects.create(bucket=bucket, taken_at=now)
+            return 0.0
+        return max((taken[0] + timedelta(seconds=window) - now).total_seconds(), 0.001)
+
+
+REDIS_SCRIPT = """
+local key, now, window, limit, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) < limit then
+  redis.call('ZADD', key, now, member)
+  redis.call('EXPIRE', key, math.ceil(window) + 1)
+  return '0'
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return tostring(tonumber(oldest[2]) + window - now)
+"""
+_redis_script = None
+
+
+def _try_redis(bucket, limit, window):
+    global _redis_script
+    if _redis_script is None:
+        import redis
+
+        _redis_script = redis.Redis.from_url(settings.REDIS_URL).register_script(REDIS_SCRIPT)
+    # The server's clock, so every host agrees on "now".
+    client = _redis_script.registered_client
+    seconds, micros = client.time()
+    now = seconds + micros / 1e6
+    wait = float(_redis_script(keys=[f"ratelimit:{bucket}"], args=[now, window, limit, uuid.uuid4().hex]))
+    return max(wait, 0.001) if wait else 0.0
+
+
+def acquire(*, limit=None, window=WINDOW_SECONDS, bucket=BUCKET, max_wait=None, sleep=time.sleep):
+    """Block until this process may send one request to Exotel. Raises RateLimitTimeout after max_wait."""
+    limit = limit or settings.EXOTEL_RATE_LIMIT_PER_MINUTE
+    attempt = _try_redis if settings.REDIS_URL else _try_database
+    deadline = None if max_wait is None else time.monotonic() + max_wait
+    while True:
+        wait = attempt(bucket, limit, window)
+        if not wait:
+            return
+        if deadline is not None and time.monotonic() + wait > deadline:
+            raise RateLimitTimeout(f"no slot free for {wait:.1f}s")
+        sleep(wait)
