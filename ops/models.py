@@ -20,11 +20,17 @@ class RateLimitSlot(models.Model):
     class Meta:
         indexes = [models.Index(fields=["bucket", "taken_at"], name="slot_bucket_time")]
 
+    def __str__(self):
+        return f"{self.bucket} at {self.taken_at:%H:%M:%S.%f}"
+
 
 class RateLimitLock(models.Model):
     """A row to lock, so processes take slots one at a time."""
 
     bucket = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.bucket
 
 
 class SyncRun(models.Model):
