@@ -9,9 +9,12 @@ from calls.sync import SyncRangeError, sync_calls
 
 
 def moment(text, *, end_of_day=False):
-    parsed = parse_datetime(text)
+    try:
+        parsed = parse_datetime(text)
+        day = None if parsed else parse_date(text)
+    except ValueError:
+        parsed = day = None
     if parsed is None:
-        day = parse_date(text)
         if day is None:
             raise CommandError(f"{text!r} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM).")
         parsed = datetime.combine(day, time.max if end_of_day else time.min)
