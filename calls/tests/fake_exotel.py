@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from exotel_dashboard.exotel import BulkPage, CallRecord, ExotelRejected
+from exotel_dashboard.exotel import BulkPage, CallRecord, ExotelRejected, ExotelUnreachable
 
 
 def record(sid, **fields):
@@ -64,13 +64,9 @@ class FakeExotel:
         return self._pages(matching, start)
 
     def _pages(self, matching, start):
-        served = 0
-        for offset in range(start, len(matching), self.page_size):
+        for served, offset in enumerate(range(start, len(matching), self.page_size)):
             if self.fail_after_pages is not None and served >= self.fail_after_pages:
-                from exotel_dashboard.exotel import ExotelUnreachable
-
                 raise ExotelUnreachable("Exotel did not answer")
-            served += 1
             more = offset + self.page_size < len(matching)
             yield BulkPage(
                 calls=matching[offset : offset + self.page_size],
