@@ -53,7 +53,7 @@ def check_call(call, *, client, now):
         result = call_upsert_record(record=record, source=CallEvent.Source.DETAILS)
         call_mark_checked(call_id=call.pk)
         return result
-    if call.status == Status.UNKNOWN:
+    if call.status in {Status.UNKNOWN, Status.QUEUED}:
         return find_unknown_call(call, client=client, now=now)
     call_mark_checked(call_id=call.pk)
     return "unchanged"

@@ -89,7 +89,7 @@ def call_give_up(*, call_id: int, reason: str) -> None:
     """Exotel has no record of a call whose connect outcome we never learned: it was not placed."""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call_id)
-        if call.status != Status.UNKNOWN:
+        if call.status not in {Status.UNKNOWN, Status.QUEUED} or call.sid:
             return
         call.status = Status.NOT_PLACED
         call.error_message = reason

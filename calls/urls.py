@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import callback_view, views
+from . import callback_view, views, views_placing
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("calls/new/", views_placing.new_call, name="call-new"),
+    path("calls/new/flow/", views_placing.new_flow_call, name="call-new-flow"),
+    path("calls/lookup/", views_placing.number_lookup, name="number-lookup"),
+    path("calls/<int:call_id>/", views_placing.call_detail, name="call-detail"),
+    path("calls/<int:call_id>/status/", views_placing.call_status, name="call-status"),
     path(
         "callbacks/exotel/<int:call_id>/<str:token>/",
         callback_view.exotel_callback,

@@ -1,0 +1,42 @@
+"""Place a call: one row per intent, dialled by a background task once the row is committed."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Call, Direction, Status
+from .tasks import dial_call
+
+
+def call_place(*, agent, form) -> Call | None:
+    """Create the pending call for a valid form, or return the one this form's token already made.
+
+    None when the token belongs to someone else's call (a tampered form).
+    """
+    data = form.cleaned_data
+    key = data["idempotency_key"]
+    existing = Call.objects.filter(idempotency_key=key, agent=agent).first()
+    if existing:
+        return existing
+    flow = data.get("flow")
+    customer = data["to"]
+    fields = {
+        "status": Status.PENDING,
+        "direction": Direction.OUTBOUND_API,
+        "agent": agent,
+        "exophone": data["exophone"],
+        "flow": flow,
+        # In a flow call Exotel rings the customer first (From) and connects them to the flow.
+        "from_number": customer if flow else form.agent_phone,
+        "to_number": data["exophone"].number if flow else customer,
+        "date_created": timezone.now(),
+        "custom_field": data.get("custom_field") or "",
+        "request_options": form.options(),
+        "idempotency_key": key,
+    }
+    try:
+        with transaction.atomic():
+            call = Call.objects.create(**fields)
+            transaction.on_commit(lambda: dial_call.enqueue(call.pk))
+    except IntegrityError:  # the same form posted twice at the same moment
+        return Call.objects.filter(idempotency_key=key, agent=agent).first()
+    return call
