@@ -1,1 +1,1 @@
-pytest_plugins = ["exotel_dashboard.testing"]
+pytest_plugins = ["exotel_dashboard.testing", "sandbox.fixtures"]

@@ -101,3 +101,29 @@ def log_in(page, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_selector("[data-testid=whoami]")
+
+
+@pytest.fixture
+def app_on_sandbox(sandbox, live_server, settings):
+    """The app talking to a real sandbox over sockets, and the sandbox calling back into the live server."""
+    return point_app_at(sandbox, live_server, settings)
+
+
+def point_app_at(sandbox, live_server, settings):
+    settings.EXOTEL_API_URL = sandbox.url
+    settings.EXOTEL_SID = sandbox.sid
+    settings.EXOTEL_API_KEY = sandbox.api_key
+    settings.EXOTEL_API_TOKEN = sandbox.api_token
+    settings.PUBLIC_BASE_URL = live_server.url
+    return sandbox
+
+
+def wait_until(predicate, timeout=15.0, interval=0.05):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(interval)
+    raise TimeoutError("the condition did not hold in time")
