@@ -13,6 +13,7 @@ from .reconcile import reconcile_calls
 from .sync import sync_calls
 
 SYNC_OVERLAP = timedelta(minutes=30)
+FIRST_SYNC = timedelta(days=30)
 
 
 @cron("* * * * *")
@@ -31,7 +32,7 @@ def reconcile():
 def sync_recent():
     """Every five minutes: import calls made since the last sync (inbound and dashboard calls too)."""
     last = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC, state=SyncRun.State.FINISHED).first()
-    since = last.until - SYNC_OVERLAP if last else None
+    since = last.until - SYNC_OVERLAP if last else timezone.now() - FIRST_SYNC
     sync_calls(client=shared_client(), since=since)
 
 

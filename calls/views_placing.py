@@ -54,7 +54,13 @@ def call_detail(request, call_id):
 @require_GET
 def call_status(request, call_id):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
-    return render(request, "calls/_status.html", {"call": call, "phase": describe(call)})
+    phase = describe(call)
+    response = render(request, "calls/_status.html", {"call": call, "phase": phase})
+    if phase.final and request.htmx:
+        response["HX-Refresh"] = (
+            "true"  # the call just ended: show its whole page, Sid and time line included
+        )
+    return response
 
 
 @login_required
