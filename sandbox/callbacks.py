@@ -1,0 +1,120 @@
+"""Deliver status callbacks on background threads, with Exotel's retries, and record every attempt.
+
+Retries follow Exotel's webhook page: a non-2xx answer, or none within the timeout, is retried twice,
+5 and then 15 minutes later (simulated minutes, so scaled by the speed). The timeout itself is real time.
+"""
+
+import contextlib
+import json
+import logging
+import random
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import requests
+
+from sandbox import clock
+from sandbox.events import Delivery, flatten
+from sandbox.scheduler import Scheduler
+from sandbox.state import SandboxState
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (5 * 60, 15 * 60)  # simulated seconds before the first and the second retry
+USER_AGENT = "Exotel-Sandbox/1.0"
+
+
+def encode(delivery: Delivery) -> tuple[bytes, str]:
+    if delivery.content_type == "application/json":
+        return json.dumps(delivery.fields).encode(), "application/json"
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in flatten(delivery.fields).items()
+    ]
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
+
+
+class CallbackDispatcher:
+    def __init__(
+        self,
+        *,
+        scheduler: Scheduler,
+        state: SandboxState,
+        speed: float,
+        timeout: float,
+        duplicates: float,
+        seed: int,
+    ):
+        self._scheduler = scheduler
+        self._state = state
+        self._speed = speed
+        self._timeout = timeout
+        self._duplicates = duplicates
+        self._random = random.Random(seed)
+        self._random_lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sandbox-callback")
+
+    def schedule(self, when: float, deliveries: list[Delivery]) -> None:
+        """Deliver these in order at `when` (real epoch seconds)."""
+        generation = self._state.generation
+        self._scheduler.at(when, lambda: self._submit(self._deliver_all, deliveries, generation))
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _submit(self, function, *args) -> None:
+        with contextlib.suppress(RuntimeError):  # the pool is shut down: the server is stopping
+            self._pool.submit(function, *args)
+
+    def _deliver_all(self, deliveries: list[Delivery], generation: int) -> None:
+        for delivery in deliveries:
+            self._attempt(delivery, 1, generation)
+            if not delivery.lost and self._twice():
+                self._attempt(replace(delivery, duplicate=True), 1, generation)
+
+    def _twice(self) -> bool:
+        with self._random_lock:
+            return self._random.random() < self._duplicates
+
+    def _attempt(self, delivery: Delivery, attempt: int, generation: int) -> None:
+        body, content_type = encode(delivery)
+        status = error = None
+        if delivery.lost:
+            outcome = "lost"
+        else:
+            try:
+                response = requests.post(
+                    delivery.url,
+                    data=body,
+                    headers={"Content-Type": content_type, "User-Agent": USER_AGENT},
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                )
+                status = response.status_code
+            except requests.RequestException as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            outcome = "delivered" if status is not None and 200 <= status < 300 else "failed"
+        now = clock.now()
+        entry = {
+            "call_sid": delivery.call_sid,
+            "event_type": delivery.event_type,
+            "url": delivery.url,
+            "content_type": content_type,
+            "body": body.decode(),
+            "fields": delivery.fields,
+            "attempt": attempt,
+            "duplicate": delivery.duplicate,
+            "outcome": outcome,
+            "response_status": status,
+            "error": error,
+            "time": clock.stamp(clock.ist(now)),
+            "epoch": now,
+        }
+        self._state.log_callback(entry, generation)
+        if outcome == "failed" and attempt <= len(RETRY_DELAYS):
+            when = clock.now() + RETRY_DELAYS[attempt - 1] / self._speed
+            self._scheduler.at(when, lambda: self._submit(self._attempt, delivery, attempt + 1, generation))

@@ -1,0 +1,43 @@
+"""Request bodies: URL-encoded and multipart forms (as Exotel's own curl example sends), and JSON."""
+
+import json
+from email import policy
+from email.parser import BytesParser
+from urllib.parse import parse_qsl
+
+from sandbox.errors import ApiError
+
+
+def parse_body(content_type: str, body: bytes, *, allow_json: bool = False) -> dict[str, str]:
+    """The fields of a request body; a body of a type Exotel doesn't read yields no fields."""
+    mime = content_type.split(";")[0].strip().lower()
+    if not body:
+        return {}
+    if mime == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    if mime == "multipart/form-data":
+        return parse_multipart(content_type, body)
+    if mime == "application/json" and allow_json:
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise ApiError(400, f"Malformed JSON body: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ApiError(400, "The JSON body must be an object")
+        return {key: "" if value is None else str(value) for key, value in data.items()}
+    return {}
+
+
+def parse_multipart(content_type: str, body: bytes) -> dict[str, str]:
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart() or message.defects:
+        raise ApiError(400, "Malformed multipart/form-data body")
+    fields = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        fields[name] = payload.decode(part.get_content_charset() or "utf-8", "replace")
+    return fields
