@@ -44,7 +44,7 @@ class Requeue(Exception):
 def claim(call_id):
     """Move the call from pending to queued, once. Returns the call, or None if it is not ours to dial."""
     with transaction.atomic():
-        call = Call.objects.select_for_update().select_related("exophone", "flow").get(pk=call_id)
+        call = Call.objects.select_for_update(of=("self",)).select_related("exophone", "flow").get(pk=call_id)
         if call.status != Status.PENDING or call.sid:
             return None
         call.status = Status.QUEUED
