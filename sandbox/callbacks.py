@@ -1,15 +1,18 @@
 """Deliver status callbacks on background threads, with Exotel's retries, and record every attempt.
 
+A call's callbacks go out one after another in the order they happened (a worker drains a queue per call), so
+only the reorder option, duplicates and retries change the order a receiver sees.
+
 Retries follow Exotel's webhook page: a non-2xx answer, or none within the timeout, is retried twice,
 5 and then 15 minutes later (simulated minutes, so scaled by the speed). The timeout itself is real time.
 """
 
 import contextlib
 import json
-import logging
 import random
 import threading
 import uuid
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -19,8 +22,6 @@ from sandbox import clock
 from sandbox.events import Delivery, flatten
 from sandbox.scheduler import Scheduler
 from sandbox.state import SandboxState
-
-log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (5 * 60, 15 * 60)  # simulated seconds before the first and the second retry
 USER_AGENT = "Exotel-Sandbox/1.0"
@@ -57,11 +58,32 @@ class CallbackDispatcher:
         self._random = random.Random(seed)
         self._random_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sandbox-callback")
+        self._queues: dict[str, deque] = {}  # per call, while a worker is draining it
+        self._queues_lock = threading.Lock()
 
     def schedule(self, when: float, deliveries: list[Delivery]) -> None:
-        """Deliver these in order at `when` (real epoch seconds)."""
+        """Deliver these in order at `when` (real epoch seconds), after the call's earlier callbacks."""
         generation = self._state.generation
-        self._scheduler.at(when, lambda: self._submit(self._deliver_all, deliveries, generation))
+        self._scheduler.at(when, lambda: self._enqueue(deliveries, generation))
+
+    def _enqueue(self, deliveries: list[Delivery], generation: int) -> None:
+        call_sid = deliveries[0].call_sid
+        with self._queues_lock:
+            if call_sid in self._queues:
+                self._queues[call_sid].append((deliveries, generation))
+                return
+            self._queues[call_sid] = deque([(deliveries, generation)])
+        self._submit(self._drain, call_sid)
+
+    def _drain(self, call_sid: str) -> None:
+        while True:
+            with self._queues_lock:
+                queue = self._queues[call_sid]
+                if not queue:
+                    del self._queues[call_sid]
+                    return
+                deliveries, generation = queue.popleft()
+            self._deliver_all(deliveries, generation)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

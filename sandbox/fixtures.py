@@ -17,12 +17,14 @@ Both give a `SandboxHandle`:
         sandbox.wait_for_status(sid, "completed")
         assert sandbox.requests()[0]["path"].endswith("/Calls/connect.json")
 
-Attributes: `url`, `api_url` (`<url>/v1/Accounts/<sid>`), `sid`, `api_key`, `api_token`, `exophones` (E.164),
-`config`, `server`. Inspection (the same JSON as GET /_sandbox/...): `requests()`, `callbacks()`, `calls()`,
-`call(sid)`. Actions: `reset()`, `inject_call(Direction=..., From=..., To=..., Status=..., Duration=...,
-DateCreated=..., PhoneNumber=..., Record="true")` for inbound or dashboard calls. Waiting (polls, raises
-`TimeoutError` with what it saw): `wait_for(predicate)`, `wait_for_status(sid, *statuses)` (default: any final
-status), `wait_for_settled(sid)` (Duration and Price visible), `wait_for_callbacks(count)`.
+Attributes: `url`, `api_url` (`<url>/v1/Accounts/<sid>`), `sid`, `api_key`, `api_token`, `auth` (the pair,
+for requests), `exophones` (E.164), `config`, `server`.
+Inspection, the same JSON as GET /_sandbox/...: `requests()`, `callbacks()`, `calls()`, `call(sid)`.
+Actions: `reset()`; `inject_call(Direction=..., From=..., To=..., Status=..., Duration=..., DateCreated=...,
+PhoneNumber=..., Record="true")` for inbound or dashboard calls (a live Status, e.g. in-progress, ends later).
+Waiting (polls; raises TimeoutError with the last value seen): `wait_for(predicate, timeout)`,
+`wait_for_status(sid, *statuses)` (default: any final status), `wait_for_settled(sid)` (Duration and Price
+visible), `wait_for_callbacks(count)`.
 
 Test defaults differ from the CLI's: speed 100, slow_connect_delay 2 s, callback_timeout 5 s, port 0.
 """
@@ -64,7 +66,10 @@ class SandboxHandle:
         return self.server.calls()
 
     def call(self, sid: str) -> dict:
-        return next(call for call in self.calls() if call["sid"] == sid)
+        for call in self.calls():
+            if call["sid"] == sid:
+                return call
+        raise KeyError(f"the sandbox has no call {sid}")
 
     def reset(self) -> None:
         self.server.reset()
