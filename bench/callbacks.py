@@ -1,0 +1,305 @@
+"""Load test of Exotel's status callbacks: gunicorn, PostgreSQL, parallel clients, then a check of every call.
+
+Creates a fresh database and N queued calls, starts gunicorn, delivers each call's callbacks as Exotel does
+(see `plan`), prints throughput, latency and CPU per callback, checks every call's final state, then stops
+gunicorn and drops the database. Exits 1 on any non-200 response or wrong final state. See bench/README.md.
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "bench_callbacks"
+ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+BOUNDARY = "ExotelBenchBoundary7MA4YWxkTrZu0gW"
+STARTUP_SECONDS = 30
+WARM_UP_CALLS = 100
+STARTED, ENDED = "2026-11-23 16:30:00", "2026-11-23 16:31:10"
+RECORDINGS = "https://recordings.exotel.com/exotelrecordings/bench/"
+TARGET_PER_SECOND, TARGET_P99_MS = 500, 50
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--clients", type=int, default=16, help="client processes, one connection each")
+    parser.add_argument("--duration-limit", type=float, default=120, help="seconds; stop sending after this")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker; above 1 uses gthread")
+    parser.add_argument("--conn-max-age", help="CONN_MAX_AGE for gunicorn (default: the app's own default)")
+    parser.add_argument("--json-share", type=float, default=0.3, help="share of calls sent as JSON")
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args()
+
+
+def bench_env(port, conn_max_age):
+    """A clean environment, so that neither a developer's .env nor their shell changes what is measured."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "ENV_FILE": "",
+        "DJANGO_SETTINGS_MODULE": "exotel_dashboard.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        "SECRET_KEY": "bench-callbacks-only-not-a-secret-0123456789abcdefghijklmnop",
+        "EXOTEL_SID": "bench",
+        "EXOTEL_API_KEY": "bench",
+        "EXOTEL_API_TOKEN": "bench",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        # WhiteNoise warns that collectstatic never ran: no static files are served here.
+        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
+    }
+    if conn_max_age is not None:
+        env["CONN_MAX_AGE"] = conn_max_age
+    return env
+
+
+def admin_sql(statement):
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
+        cursor = conn.execute(statement)
+        return cursor.fetchone() if cursor.description else None
+
+
+def create_calls(count):
+    """Queued calls with distinct Sids: [(pk, sid, callback path)]. Needs django.setup()."""
+    from django.utils import timezone
+
+    from calls.callback_urls import callback_url
+    from calls.models import Call
+
+    parties = {"from_number": "+919845012301", "to_number": "+919876543210", "date_created": timezone.now()}
+    calls = [Call(sid=uuid.uuid4().hex, status="queued", **parties) for _ in range(count)]
+    Call.objects.bulk_create(calls)
+    return [(call.pk, call.sid, callback_url(call.pk).split("/", 3)[3]) for call in calls]
+
+
+def answered(sid, leg2):
+    fields = {"CallSid": sid, "EventType": "answered", "Status": "in-progress", "DateUpdated": STARTED}
+    return fields, [{"Status": "in-progress"}, {"Status": leg2}]
+
+
+def terminal(sid, talked):
+    fields = {"CallSid": sid, "EventType": "terminal", "Status": "completed", "ConversationDuration": talked}
+    fields |= {"DateCreated": STARTED, "StartTime": STARTED, "DateUpdated": ENDED, "EndTime": ENDED}
+    fields |= {"From": "09845012301", "To": "09876543210", "PhoneNumberSid": "08030752400"}
+    fields |= {"Direction": "outbound-api", "CustomField": "bench", "RecordingUrl": RECORDINGS + sid + ".mp3"}
+    done = {"Status": "completed"}
+    return fields, [done | {"OnCallDuration": talked + 19}, done | {"OnCallDuration": talked}]
+
+
+def encode(event, as_json):
+    """(content type, body) as Exotel sends them: JSON with a Legs array, or multipart with flat Legs keys."""
+    fields, legs = event
+    if as_json:
+        return "application/json", json.dumps(fields | {"Legs": legs}).encode()
+    flat = fields | {f"Legs[{i}][{key}]": value for i, leg in enumerate(legs) for key, value in leg.items()}
+    part = '--{}\r\nContent-Disposition: form-data; name="{}"\r\n\r\n{}\r\n'
+    body = "".join(part.format(BOUNDARY, key, value) for key, value in flat.items()) + f"--{BOUNDARY}--\r\n"
+    return f"multipart/form-data; boundary={BOUNDARY}", body.encode()
+
+
+def plan(calls, json_share, rng):
+    """All deliveries, round by round, so that one call's events are spread out in time as Exotel's are.
+
+    Rounds: answered (leg 1); answered (leg 2), or for ~10% of calls the terminal; the terminal, or the late
+    answered; redelivered terminals. A quarter of the redeliveries follow the first at once instead, so both
+    reach the server together and wait on the call's row lock. Returns deliveries and ConversationDurations.
+    """
+    rounds = [[], [], [], []]
+    expected = {}
+    for pk, sid, path in calls:
+        expected[pk] = talked = rng.randint(1, 900)
+        as_json = rng.random() < json_share
+        events = (answered(sid, ""), answered(sid, "in-progress"), terminal(sid, talked))
+        first, second, final = ((path, *encode(event, as_json)) for event in events)
+        order = [first, final, second] if rng.random() < 0.1 else [first, second, final]
+        for deliveries, delivery in zip(rounds, order, strict=False):
+            deliveries.append([delivery])
+        if rng.random() < 0.25:
+            rounds[order.index(final)][-1].append(final)
+        else:
+            rounds[3].append([final])
+    for deliveries in rounds:
+        rng.shuffle(deliveries)
+    return [delivery for deliveries in rounds for group in deliveries for delivery in group], expected
+
+
+def send(job):
+    """One client: its deliveries in order on one keep-alive connection. Returns [(status, seconds)], CPU."""
+    port, deliveries, deadline = job
+    cpu = time.process_time()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    results = []
+    for path, content_type, body in deliveries:
+        if time.time() > deadline:
+            break
+        start = time.perf_counter()
+        try:
+            conn.request("POST", "/" + path, body, {"Content-Type": content_type, "User-Agent": "bench"})
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            status = 0
+        results.append((status, time.perf_counter() - start))
+    conn.close()
+    return results, time.process_time() - cpu
+
+
+def start_gunicorn(args, port, env):
+    command = [ROOT / ".venv/bin/gunicorn", "exotel_dashboard.wsgi:application", f"--bind=127.0.0.1:{port}"]
+    command += [f"--workers={args.workers}", "--log-level=warning"]
+    if args.threads > 1:
+        command += ["--worker-class=gthread", f"--threads={args.threads}"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own command line)
+    for _ in range(STARTUP_SECONDS * 10):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return server
+        time.sleep(0.1)
+    raise SystemExit(f"gunicorn did not answer within {STARTUP_SECONDS} s")
+
+
+def process_ticks(pid, fields):
+    """utime and stime of a process, with fields=4 also cutime and cstime (its reaped children)."""
+    with contextlib.suppress(OSError):  # it has ended
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(tick) for tick in stat[11 : 11 + fields])
+    return 0
+
+
+def cpu_ticks(pids):
+    """CPU so far of each process tree (itself, reaped and live children), then the machine's busy and all."""
+    trees = []
+    for pid in pids:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        trees.append(process_ticks(pid, 4) + sum(process_ticks(child, 2) for child in children))
+    machine = [int(tick) for tick in Path("/proc/stat").read_text().split()[1:9]]
+    return [*trees, sum(machine) - machine[3] - machine[4], sum(machine)]  # less idle and iowait
+
+
+def run_clients(pool, port, deliveries, clients, seconds, pids):
+    """[(status, seconds)], wall time, CPU seconds of gunicorn, PostgreSQL, clients, machine busy and all."""
+    deadline = time.time() + seconds
+    jobs = [(port, deliveries[i::clients], deadline) for i in range(clients)]
+    before = cpu_ticks(pids)
+    start = time.perf_counter()
+    answers = pool.map(send, jobs)
+    wall = time.perf_counter() - start
+    after = cpu_ticks(pids)
+    used = [(end - begin) / os.sysconf("SC_CLK_TCK") for begin, end in zip(before, after, strict=True)]
+    used.insert(2, sum(cpu for _, cpu in answers))
+    return [result for results, _ in answers for result in results], wall, used
+
+
+def check_calls(expected):
+    """Calls not in the state their callbacks describe, and their number of event rows."""
+    from calls.models import Call, CallEvent
+
+    fields = ["pk", "status", "leg1_status", "leg2_status", "conversation_duration"]
+    final = Call.objects.filter(pk__in=expected).values_list(*fields)
+    wrong = sum(row[1:] != ("completed", "completed", "completed", expected[row[0]]) for row in final)
+    return wrong, CallEvent.objects.filter(call__in=expected).count()
+
+
+def main():
+    args = parse_args()
+    port = free_port()
+    env = bench_env(port, args.conn_max_age)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    admin_sql(f"CREATE DATABASE {DB_NAME}")
+    server = None
+    try:
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        calls = create_calls(args.calls + WARM_UP_CALLS)
+        connections.close_all()
+        rng = random.Random(args.seed)
+        warm_up, _ = plan(calls[args.calls :], args.json_share, rng)
+        deliveries, expected = plan(calls[: args.calls], args.json_share, rng)
+        (backend,) = admin_sql("SELECT pg_backend_pid()")
+        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        load = os.getloadavg()[0]
+        server = start_gunicorn(args, port, env)
+        pids = [server.pid, postmaster]
+        with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
+            # Boots the clients and warms every gunicorn worker and its imports on calls of their own.
+            run_clients(pool, port, warm_up, args.clients, STARTUP_SECONDS, pids)
+            results, wall, cpu = run_clients(pool, port, deliveries, args.clients, args.duration_limit, pids)
+        wrong, events = check_calls(expected)
+        connections.close_all()
+        return report(args, load, len(deliveries), results, wall, cpu, wrong, events)
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def show(label, text):
+    print(f"{label + ':':21}{text}")
+
+
+def report(args, load, planned, results, wall, cpu, wrong, events):
+    latencies = [seconds * 1000 for _, seconds in results] or [0.0]
+    p50, p95, p99 = (statistics.quantiles(latencies * 2, n=100, method="inclusive")[i] for i in (49, 94, 98))
+    per_second = len(results) / wall
+    failed = sum(status != 200 for status, _ in results) + planned - len(results)
+    gunicorn, postgres, clients, busy = (seconds * 1000 / max(len(results), 1) for seconds in cpu[:4])
+    threads = f" x {args.threads} threads" if args.threads > 1 else ""
+    show("setup", f"{args.calls} calls, {args.clients} clients, {args.workers} gunicorn workers{threads}")
+    show("", f"CONN_MAX_AGE {args.conn_max_age or 'app default'}; load average {load:.1f} before the run")
+    show("callbacks", f"{len(results)} of {planned} planned")
+    show("wall time", f"{wall:.2f} s")
+    show("throughput", f"{per_second:.0f} callbacks/s")
+    show("latency p50/p95/p99", f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms (max {max(latencies):.1f})")
+    show(
+        "CPU per callback",
+        f"gunicorn {gunicorn:.2f} ms, postgres {postgres:.2f} ms, clients {clients:.2f} ms",
+    )
+    others = busy - gunicorn - postgres - clients
+    show("", f"other processes {others:.2f} ms; the {os.cpu_count()} CPUs {cpu[3] / cpu[4]:.0%} busy")
+    show("non-200 or unsent", failed)
+    show("wrong final states", f"{wrong} of {args.calls} calls")
+    show("call events", f"{events} (expected {3 * args.calls})")
+    met = per_second >= TARGET_PER_SECOND and p99 < TARGET_P99_MS
+    show("target", f"{TARGET_PER_SECOND}/s with p99 < {TARGET_P99_MS} ms: {'met' if met else 'not met'}")
+    ok = failed == 0 and wrong == 0 and events == 3 * args.calls
+    show("result", "OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
