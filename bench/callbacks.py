@@ -9,11 +9,11 @@ import argparse
 import contextlib
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -31,6 +31,7 @@ WARM_UP_CALLS = 100
 STARTED, ENDED = "2026-11-23 16:30:00", "2026-11-23 16:31:10"
 RECORDINGS = "https://recordings.exotel.com/exotelrecordings/bench/"
 TARGET_PER_SECOND, TARGET_P99_MS = 500, 50
+LOCK_KEY = 20261123  # pg_advisory_lock: one run at a time
 
 
 def parse_args():
@@ -67,12 +68,6 @@ def bench_env(port, conn_max_age):
     if conn_max_age is not None:
         env["CONN_MAX_AGE"] = conn_max_age
     return env
-
-
-def admin_sql(statement):
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        cursor = conn.execute(statement)
-        return cursor.fetchone() if cursor.description else None
 
 
 def create_calls(count):
@@ -128,8 +123,8 @@ def plan(calls, json_share, rng):
         events = (answered(sid, ""), answered(sid, "in-progress"), terminal(sid, talked))
         first, second, final = ((path, *encode(event, as_json)) for event in events)
         order = [first, final, second] if rng.random() < 0.1 else [first, second, final]
-        for deliveries, delivery in zip(rounds, order, strict=False):
-            deliveries.append([delivery])
+        for number, delivery in enumerate(order):
+            rounds[number].append([delivery])
         if rng.random() < 0.25:
             rounds[order.index(final)][-1].append(final)
         else:
@@ -221,45 +216,52 @@ def check_calls(expected):
 
 def main():
     args = parse_args()
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        # Held to the end, so that a second run cannot drop this run's database.
+        if not admin.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]:
+            raise SystemExit("Another bench/callbacks.py is running on this PostgreSQL server.")
+        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")  # left by a killed run
+        admin.execute(f"CREATE DATABASE {DB_NAME}")
+        stat = Path(f"/proc/{admin.info.backend_pid}/stat").read_text()
+        try:
+            return run(args, postmaster=int(stat.rsplit(")", 1)[1].split()[1]))
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+def run(args, postmaster):
     port = free_port()
     env = bench_env(port, args.conn_max_age)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    admin_sql(f"CREATE DATABASE {DB_NAME}")
-    server = None
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    calls = create_calls(args.calls + WARM_UP_CALLS)
+    connections.close_all()
+    rng = random.Random(args.seed)
+    warm_up, _ = plan(calls[args.calls :], args.json_share, rng)
+    deliveries, expected = plan(calls[: args.calls], args.json_share, rng)
+    load = os.getloadavg()[0]
+    server = start_gunicorn(args, port, env)
+    pids = [server.pid, postmaster]
     try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-        import django
-
-        django.setup()
-        from django.db import connections
-
-        calls = create_calls(args.calls + WARM_UP_CALLS)
-        connections.close_all()
-        rng = random.Random(args.seed)
-        warm_up, _ = plan(calls[args.calls :], args.json_share, rng)
-        deliveries, expected = plan(calls[: args.calls], args.json_share, rng)
-        (backend,) = admin_sql("SELECT pg_backend_pid()")
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        load = os.getloadavg()[0]
-        server = start_gunicorn(args, port, env)
-        pids = [server.pid, postmaster]
         with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
             # Boots the clients and warms every gunicorn worker and its imports on calls of their own.
             run_clients(pool, port, warm_up, args.clients, STARTUP_SECONDS, pids)
-            results, wall, cpu = run_clients(pool, port, deliveries, args.clients, args.duration_limit, pids)
-        wrong, events = check_calls(expected)
-        connections.close_all()
-        return report(args, load, len(deliveries), results, wall, cpu, wrong, events)
+            measured = run_clients(pool, port, deliveries, args.clients, args.duration_limit, pids)
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    wrong, events = check_calls(expected)
+    connections.close_all()
+    return report(args, load, len(deliveries), *measured, wrong, events)
 
 
 def free_port():
@@ -269,12 +271,12 @@ def free_port():
 
 
 def show(label, text):
-    print(f"{label + ':':21}{text}")
+    print(f"{label + ':' if label else '':21}{text}")
 
 
 def report(args, load, planned, results, wall, cpu, wrong, events):
-    latencies = [seconds * 1000 for _, seconds in results] or [0.0]
-    p50, p95, p99 = (statistics.quantiles(latencies * 2, n=100, method="inclusive")[i] for i in (49, 94, 98))
+    latencies = sorted(seconds * 1000 for _, seconds in results) or [0.0]
+    p50, p95, p99 = (latencies[math.ceil(len(latencies) * share) - 1] for share in (0.50, 0.95, 0.99))
     per_second = len(results) / wall
     failed = sum(status != 200 for status, _ in results) + planned - len(results)
     gunicorn, postgres, clients, busy = (seconds * 1000 / max(len(results), 1) for seconds in cpu[:4])
@@ -284,11 +286,9 @@ def report(args, load, planned, results, wall, cpu, wrong, events):
     show("callbacks", f"{len(results)} of {planned} planned")
     show("wall time", f"{wall:.2f} s")
     show("throughput", f"{per_second:.0f} callbacks/s")
-    show("latency p50/p95/p99", f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms (max {max(latencies):.1f})")
-    show(
-        "CPU per callback",
-        f"gunicorn {gunicorn:.2f} ms, postgres {postgres:.2f} ms, clients {clients:.2f} ms",
-    )
+    show("latency p50/p95/p99", f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms (max {latencies[-1]:.1f})")
+    ours = f"gunicorn {gunicorn:.2f} ms, postgres {postgres:.2f} ms, clients {clients:.2f} ms"
+    show("CPU per callback", ours)
     others = busy - gunicorn - postgres - clients
     show("", f"other processes {others:.2f} ms; the {os.cpu_count()} CPUs {cpu[3] / cpu[4]:.0%} busy")
     show("non-200 or unsent", failed)
