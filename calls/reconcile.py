@@ -79,7 +79,7 @@ def find_unknown_call(call, *, client, now):
         best = min(unclaimed, key=lambda c: abs((c.date_created or call.date_created) - call.date_created))
         Call.objects.filter(pk=call.pk, sid__isnull=True).update(sid=best.sid)
         return call_upsert_record(record=best, source=CallEvent.Source.BULK)
-    time_limit = timedelta(seconds=int(call.request_options.get("TimeLimit") or 14400))
+    time_limit = timedelta(seconds=int(call.request_options.get("time_limit") or 14400))
     if now - call.date_created > min(time_limit + FIND_WINDOW_AFTER * 2, GIVE_UP_AFTER):
         call_give_up(call_id=call.pk, reason="Exotel has no record of this call: it was not placed.")
         return "changed"

@@ -83,3 +83,27 @@ def test_a_sid_exotel_does_not_know_is_noted_and_not_retried_every_minute():
     assert call.error_message == "Exotel has no call with this Sid."
     assert call.next_check_at > timezone.now()
     assert result.errors == 0
+
+
+def test_an_unknown_outcome_waits_for_the_time_limit_it_was_placed_with():
+    created = timezone.now() - timedelta(minutes=40)
+    short = make_call(
+        sid=None,
+        status="unknown",
+        date_created=created,
+        next_check_at=timezone.now(),
+        request_options={"time_limit": 60},
+    )
+    long = make_call(
+        sid=None,
+        status="unknown",
+        date_created=created,
+        next_check_at=timezone.now(),
+        request_options={"time_limit": 3600},
+        to_number="+919876543211",
+    )
+    run(FakeExotel([]))
+    short.refresh_from_db()
+    long.refresh_from_db()
+    assert short.status == "not-placed"
+    assert long.status == "unknown"
