@@ -5,7 +5,6 @@ set): EventType answered/terminal plus call fields and Legs, either multipart wi
 `Legs[0][Status]` keys or JSON with a `Legs` array.
 """
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -37,15 +36,11 @@ class BadPayload(ValueError):
 class CallbackPayload:
     sid: str
     event_type: str
-    fields: dict  # the payload as Exotel sent it, legs as a list
     observation: Observation
 
     @property
     def dedupe_key(self):
-        """The same for a redelivery of this event in any encoding; different for any other event."""
-        meaning = [self.observation.status, sorted(self.observation.values.items())]
-        digest = hashlib.sha256(json.dumps(meaning, default=str).encode()).hexdigest()
-        return f"callback:{self.sid}:{self.event_type or 'legacy'}:{digest[:40]}"
+        return f"callback:{self.sid}:{self.event_type or 'legacy'}:{self.observation.fingerprint()}"
 
 
 def read_body(request) -> dict:
@@ -127,5 +122,5 @@ def parse_callback(data: dict) -> CallbackPayload:
     status = "" if blank(data.get("Status")) else str(data["Status"]).strip().lower()
     event_type = "" if blank(data.get("EventType")) else str(data["EventType"]).strip().lower()[:16]
     return CallbackPayload(
-        sid=sid, event_type=event_type, fields=data, observation=Observation(status=status, values=values)
+        sid=sid, event_type=event_type, observation=Observation(status=status, values=values)
     )

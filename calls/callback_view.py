@@ -72,6 +72,5 @@ def _receive(request, call_id):
         event_type=payload.event_type,
         raw_body=raw_body,
         headers=headers,
-        parsed={key: str(value) for key, value in payload.observation.values.items()},
     )
     return plain(200, "OK")

@@ -4,7 +4,6 @@ Never a second dial when the first one's outcome is unknown: the call is claimed
 committed before the request goes out, so a crash mid-request leaves a call the reconciler looks up.
 """
 
-import json
 import logging
 import time
 from datetime import timedelta
@@ -23,7 +22,7 @@ from exotel_dashboard.exotel import (
 from ops.ratelimit import RateLimitTimeout, acquire
 
 from .callback_urls import callback_url
-from .exotel_records import observation_from_record, record_dedupe_key
+from .exotel_records import record_event
 from .failures import plain_reason
 from .models import Call, CallEvent, Status
 from .services import call_record_observation
@@ -126,11 +125,4 @@ def dial(call_id, *, client, sleep=time.sleep):
         except ExotelError as exc:
             finish(call_id, Status.UNKNOWN, plain_reason(exc))
             return
-    Call.objects.filter(pk=call_id, sid__isnull=True).update(sid=record.sid)
-    call_record_observation(
-        call_id=call_id,
-        source=CallEvent.Source.CONNECT,
-        observation=observation_from_record(record),
-        dedupe_key=record_dedupe_key(CallEvent.Source.CONNECT, record),
-        raw_body=json.dumps(record.raw, default=str),
-    )
+    call_record_observation(call_id=call_id, **record_event(CallEvent.Source.CONNECT, record))

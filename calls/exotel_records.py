@@ -1,6 +1,5 @@
 """What Exotel's API tells about a call (a CallRecord), as an observation for the state machine."""
 
-import hashlib
 import json
 
 from accounts.models import AgentProfile
@@ -18,12 +17,15 @@ def observation_from_record(record) -> Observation:
     return Observation(status=record.status or "", values=values)
 
 
-def record_dedupe_key(source, record) -> str:
-    """Equal for an unchanged answer, so asking Exotel twice about the same state stores one event."""
+def record_event(source, record) -> dict:
+    """call_record_observation's arguments for an API answer; asking twice about one state is one event."""
     observation = observation_from_record(record)
-    meaning = [observation.status, sorted(observation.values.items())]
-    digest = hashlib.sha256(json.dumps(meaning, default=str).encode()).hexdigest()
-    return f"{source}:{record.sid}:{digest[:40]}"
+    return {
+        "source": source,
+        "observation": observation,
+        "dedupe_key": f"{source}:{record.sid}:{observation.fingerprint()}",
+        "raw_body": json.dumps(record.raw, default=str, sort_keys=True),
+    }
 
 
 def agent_for(*numbers):

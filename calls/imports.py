@@ -1,11 +1,9 @@
 """Upsert calls Exotel knows of into the log, through the state machine."""
 
-import json
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .exotel_records import agent_for, exophone_for, observation_from_record, record_dedupe_key
+from .exotel_records import agent_for, exophone_for, record_event
 from .models import Call, CallEvent
 from .services import call_record_observation
 
@@ -32,18 +30,7 @@ def call_upsert_record(*, record, source=CallEvent.Source.BULK):
                 created = True
         except IntegrityError:  # imported by a concurrent run a moment ago
             call_id = Call.objects.get(sid=record.sid).pk
-    recorded = call_record_observation(
-        call_id=call_id,
-        source=source,
-        observation=observation_from_record(record),
-        dedupe_key=record_dedupe_key(source, record),
-        raw_body=json.dumps(record.raw, default=str, sort_keys=True),
-        parsed={name: str(value) for name, value in observation_from_record(record).values.items()},
-    )
+    recorded = call_record_observation(call_id=call_id, **record_event(source, record))
     if created:
         return "imported"
-    return "changed" if recorded.event and _meaningful(recorded.changed) else "unchanged"
-
-
-def _meaningful(changed):
-    return bool(set(changed) - {"last_checked_at", "next_check_at"})
+    return "changed" if recorded.changed else "unchanged"

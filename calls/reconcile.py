@@ -50,9 +50,7 @@ def check_call(call, *, client, now):
                 raise
             call_mark_checked(call_id=call.pk, error="Exotel has no call with this Sid.")
             return "unchanged"
-        result = call_upsert_record(record=record, source=CallEvent.Source.DETAILS)
-        call_mark_checked(call_id=call.pk)
-        return result
+        return call_upsert_record(record=record, source=CallEvent.Source.DETAILS)
     if call.status in {Status.UNKNOWN, Status.QUEUED}:
         return find_unknown_call(call, client=client, now=now)
     call_mark_checked(call_id=call.pk)
@@ -61,7 +59,6 @@ def check_call(call, *, client, now):
 
 def find_unknown_call(call, *, client, now):
     """Look for the call in Exotel's list by its numbers and time; link it by Sid when found."""
-    known_sids = set()
     candidates = []
     for page in client.bulk_calls(
         date_from=call.date_created - FIND_WINDOW_BEFORE,
@@ -70,10 +67,7 @@ def find_unknown_call(call, *, client, now):
         directions=["outbound-api"],
     ):
         candidates.extend(page.calls)
-    if candidates:
-        known_sids = set(
-            Call.objects.filter(sid__in=[c.sid for c in candidates]).values_list("sid", flat=True)
-        )
+    known_sids = set(Call.objects.filter(sid__in=[c.sid for c in candidates]).values_list("sid", flat=True))
     unclaimed = [c for c in candidates if c.sid not in known_sids and _same_call(call, c)]
     if unclaimed:
         best = min(unclaimed, key=lambda c: abs((c.date_created or call.date_created) - call.date_created))

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 class Recorded:
     call: Call
     event: CallEvent | None  # None: this exact event was recorded before (a redelivery)
-    changed: list
+    changed: list  # the call's fields this event changed, bookkeeping aside
 
 
 @transaction.atomic
@@ -30,11 +30,11 @@ def call_record_observation(
     event_type: str = "",
     raw_body: str = "",
     headers: dict | None = None,
-    parsed: dict | None = None,
 ) -> Recorded:
     """Store the event once and apply it to the call by the state machine.
 
-    Locks the call row, so concurrent deliveries for one call apply one at a time.
+    Locks the call row, so concurrent deliveries for one call apply one at a time. An answer we asked Exotel
+    for (not a callback) also notes when we asked and when to ask again, even if it told us nothing new.
     """
     call = Call.objects.select_for_update().get(pk=call_id)
     try:
@@ -47,22 +47,17 @@ def call_record_observation(
                 dedupe_key=dedupe_key,
                 raw_body=raw_body,
                 headers=headers or {},
-                parsed=parsed or {},
+                parsed=observation.as_text(),
             )
     except IntegrityError:
+        if source != CallEvent.Source.CALLBACK:
+            _schedule_next_check(call, asked=True)
         return Recorded(call, None, [])
 
     outcome = apply_observation(call, observation)
-    now = timezone.now()
-    if source != CallEvent.Source.CALLBACK:
-        call.last_checked_at = now
-        outcome.changed.append("last_checked_at")
-    scheduled = next_check_at(call, now)
-    if scheduled != call.next_check_at:
-        call.next_check_at = scheduled
-        outcome.changed.append("next_check_at")
-    if outcome.changed:
-        call.save(update_fields=sorted(set(outcome.changed)))
+    bookkeeping = _schedule_next_check(call, asked=source != CallEvent.Source.CALLBACK, save=False)
+    if outcome.changed or bookkeeping:
+        call.save(update_fields=sorted({*outcome.changed, *bookkeeping}))
     event.verdict = CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED
     event.note = outcome.note[:300]
     event.save(update_fields=["verdict", "note"])
@@ -71,14 +66,27 @@ def call_record_observation(
     return Recorded(call, event, outcome.changed)
 
 
+def _schedule_next_check(call, *, asked, save=True) -> list:
+    """Note when we asked Exotel (if we did) and when to ask next; returns the fields it changed."""
+    now = timezone.now()
+    changed = []
+    if asked:
+        call.last_checked_at = now
+        changed.append("last_checked_at")
+    scheduled = next_check_at(call, now)
+    if scheduled != call.next_check_at:
+        call.next_check_at = scheduled
+        changed.append("next_check_at")
+    if save and changed:
+        call.save(update_fields=changed)
+    return changed
+
+
 def call_mark_checked(*, call_id: int, error: str = "") -> None:
-    """We asked Exotel about this call: note when, and when to ask again."""
+    """We asked Exotel about this call and learned nothing new: note when, and when to ask again."""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call_id)
-        now = timezone.now()
-        call.last_checked_at = now
-        call.next_check_at = next_check_at(call, now)
-        fields = ["last_checked_at", "next_check_at"]
+        fields = _schedule_next_check(call, asked=True, save=False)
         if error and not call.error_message:
             call.error_message = error[:500]
             fields.append("error_message")

@@ -4,6 +4,8 @@ Rules (see shared/design.md): a status never moves backwards; a final status is 
 older than what we know only fills blanks; a partial observation never blanks a field that holds a value.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from .models import FINAL_STATUSES, Status
@@ -51,6 +53,14 @@ class Observation:
 
     status: str = ""
     values: dict = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """Equal for the same news about a call however it was encoded, so a redelivery is one event."""
+        meaning = [self.status, sorted(self.values.items())]
+        return hashlib.sha256(json.dumps(meaning, default=str).encode()).hexdigest()[:40]
+
+    def as_text(self) -> dict:
+        return {name: str(value) for name, value in self.values.items()}
 
 
 @dataclass
