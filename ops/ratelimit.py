@@ -69,9 +69,10 @@ def _try_redis(bucket, limit, window):
     return max(wait, 0.001) if wait else 0.0
 
 
-def acquire(*, limit=None, window=WINDOW_SECONDS, bucket=BUCKET, max_wait=None, sleep=time.sleep):
+def acquire(*, limit=None, window=None, bucket=BUCKET, max_wait=None, sleep=time.sleep):
     """Block until this process may send one request to Exotel. Raises RateLimitTimeout after max_wait."""
     limit = limit or settings.EXOTEL_RATE_LIMIT_PER_MINUTE
+    window = window or WINDOW_SECONDS
     attempt = _try_redis if settings.REDIS_URL else _try_database
     deadline = None if max_wait is None else time.monotonic() + max_wait
     while True:
