@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotFound
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from .callback_payload import BadPayload, parse_callback, read_body
 from .callback_urls import token_is_valid
 from .models import Call, CallEvent
-from .services import call_record_observation
+from .services import SidMismatch, call_record_observation
 
 log = logging.getLogger(__name__)
 KEPT_HEADERS = ("Content-Type", "User-Agent", "X-Forwarded-For", "X-Request-Id")
@@ -49,28 +49,20 @@ def _receive(request, call_id):
         log.warning("callback for call %s rejected: %s", call_id, exc)
         return plain(400, str(exc))
 
-    call = Call.objects.filter(pk=call_id).only("pk", "sid").first()
-    if call is None:
-        return HttpResponseNotFound("Not found", content_type="text/plain")
-    if call.sid and call.sid != payload.sid:
-        log.warning("callback for call %s carries CallSid %s, expected %s", call_id, payload.sid, call.sid)
-        return plain(400, "CallSid does not belong to this call")
-    if not call.sid:
-        try:
-            with transaction.atomic():
-                # The first event can outrun our own storing of the connect response.
-                Call.objects.filter(pk=call_id, sid__isnull=True).update(sid=payload.sid)
-        except IntegrityError:
-            return plain(400, "CallSid belongs to another call")
-
     headers = {name: request.headers[name] for name in KEPT_HEADERS if name in request.headers}
-    call_record_observation(
-        call_id=call_id,
-        source=CallEvent.Source.CALLBACK,
-        observation=payload.observation,
-        dedupe_key=payload.dedupe_key,
-        event_type=payload.event_type,
-        raw_body=raw_body,
-        headers=headers,
-    )
+    try:
+        call_record_observation(
+            call_id=call_id,
+            source=CallEvent.Source.CALLBACK,
+            observation=payload.observation,
+            dedupe_key=payload.dedupe_key,
+            event_type=payload.event_type,
+            raw_body=raw_body,
+            headers=headers,
+        )
+    except Call.DoesNotExist:
+        return HttpResponseNotFound("Not found", content_type="text/plain")
+    except SidMismatch as exc:
+        log.warning("callback for call %s carries CallSid %s: %s", call_id, payload.sid, exc)
+        return plain(400, str(exc))
     return plain(200, "OK")

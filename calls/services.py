@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .checks import next_check_at
@@ -11,6 +11,10 @@ from .models import Call, CallEvent, Status
 from .state import Observation, apply_observation
 
 log = logging.getLogger(__name__)
+
+
+class SidMismatch(ValueError):
+    """A callback names a call other than the one its URL belongs to."""
 
 
 @dataclass
@@ -33,37 +37,47 @@ def call_record_observation(
 ) -> Recorded:
     """Store the event once and apply it to the call by the state machine.
 
-    Locks the call row, so concurrent deliveries for one call apply one at a time. An answer we asked Exotel
-    for (not a callback) also notes when we asked and when to ask again, even if it told us nothing new.
+    Locks the call row, so concurrent deliveries for one call apply one at a time; that lock is also what
+    makes the duplicate check safe (the unique dedupe key stays as a backstop). A callback must name this
+    call's Sid, or set it when it outruns our storing of the connect answer: SidMismatch otherwise. An
+    answer we asked Exotel for also notes when we asked and when to ask again, even if it told us nothing.
+    Raises Call.DoesNotExist for a call that is gone.
     """
     call = Call.objects.select_for_update().get(pk=call_id)
-    try:
-        with transaction.atomic():
-            event = CallEvent.objects.create(
-                call=call,
-                source=source,
-                event_type=event_type,
-                status=observation.status[:32],
-                dedupe_key=dedupe_key,
-                raw_body=raw_body,
-                headers=headers or {},
-                parsed=observation.as_text(),
-            )
-    except IntegrityError:
-        if source != CallEvent.Source.CALLBACK:
+    asked = source != CallEvent.Source.CALLBACK
+    if not asked:
+        _check_callback_sid(call, observation.values.get("sid"))
+    if CallEvent.objects.filter(dedupe_key=dedupe_key).exists():
+        if asked:
             _schedule_next_check(call, asked=True)
         return Recorded(call, None, [])
 
     outcome = apply_observation(call, observation)
-    bookkeeping = _schedule_next_check(call, asked=source != CallEvent.Source.CALLBACK, save=False)
+    bookkeeping = _schedule_next_check(call, asked=asked, save=False)
+    event = CallEvent.objects.create(
+        call=call,
+        source=source,
+        event_type=event_type,
+        status=observation.status[:32],
+        dedupe_key=dedupe_key,
+        raw_body=raw_body,
+        headers=headers or {},
+        parsed=observation.as_text(),
+        verdict=CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED,
+        note=outcome.note[:300],
+    )
     if outcome.changed or bookkeeping:
         call.save(update_fields=sorted({*outcome.changed, *bookkeeping}))
-    event.verdict = CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED
-    event.note = outcome.note[:300]
-    event.save(update_fields=["verdict", "note"])
     if outcome.note:
         log.warning("call %s: %s", call.pk, outcome.note)
     return Recorded(call, event, outcome.changed)
+
+
+def _check_callback_sid(call, sid):
+    if call.sid and call.sid != sid:
+        raise SidMismatch("CallSid does not belong to this call")
+    if not call.sid and Call.objects.filter(sid=sid).exists():
+        raise SidMismatch("CallSid belongs to another call")
 
 
 def _schedule_next_check(call, *, asked, save=True) -> list:
