@@ -5,9 +5,12 @@ windows of WINDOW, oldest first, following NextPageUri, and stores where it is a
 stopped resumes there.
 """
 
+import calendar
 import logging
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from exotel_dashboard.exotel import ExotelError
@@ -17,7 +20,7 @@ from .imports import call_upsert_record
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(days=28)
-LOOKBACK = timedelta(days=180)
+LOOKBACK_MONTHS = 6
 PAGE_SIZE = 100
 
 
@@ -25,8 +28,18 @@ class SyncRangeError(ValueError):
     pass
 
 
+def oldest_allowed(now):
+    """Midnight, in Exotel's zone, of the same day six calendar months ago: the oldest record Exotel keeps."""
+    zone = zoneinfo.ZoneInfo(settings.EXOTEL_TIMEZONE)
+    today = now.astimezone(zone).date()
+    month_index = today.year * 12 + today.month - 1 - LOOKBACK_MONTHS
+    year, month = divmod(month_index, 12)
+    day = min(today.day, calendar.monthrange(year, month + 1)[1])
+    return datetime.combine(today.replace(year=year, month=month + 1, day=day), time.min, tzinfo=zone)
+
+
 def clamp_range(since, until, now):
-    oldest = now - LOOKBACK + timedelta(minutes=5)
+    oldest = oldest_allowed(now)
     until = min(until or now, now)
     since = max(since or now - timedelta(days=1), oldest)
     if since >= until:

@@ -38,7 +38,7 @@ def test_it_asks_in_windows_of_at_most_a_month_and_never_beyond_six_months():
     sync_calls(client=exotel, since=NOW - timedelta(days=400), until=NOW, now=NOW)
     starts = [start for start, end, uri in exotel.bulk_requests if uri is None]
     ends = [end for start, end, uri in exotel.bulk_requests if uri is None]
-    assert min(starts) >= NOW - timedelta(days=180)
+    assert min(starts) == datetime(2026, 5, 22, 18, 30, tzinfo=UTC)  # 23 May 2026, 00:00 in Kolkata
     assert all(end - start <= timedelta(days=28) for start, end in zip(starts, ends, strict=True))
     assert max(ends) == NOW
 
@@ -98,3 +98,11 @@ def test_the_sync_run_is_recorded_for_the_health_panel():
     sync_calls(client=FakeExotel(records(2)), since=NOW - timedelta(days=10), until=NOW, now=NOW)
     run = SyncRun.objects.get()
     assert run.kind == "sync" and run.finished_at is not None
+
+
+def test_six_months_back_is_counted_in_calendar_months_in_exotels_zone():
+    from calls.sync import oldest_allowed as oldest
+
+    # 1 September in Kolkata: back to 1 March, which starts at 18:30 UTC on 28 February.
+    assert oldest(datetime(2026, 8, 31, 20, 0, tzinfo=UTC)) == datetime(2026, 2, 28, 18, 30, tzinfo=UTC)
+    assert oldest(datetime(2026, 1, 10, 5, 0, tzinfo=UTC)) == datetime(2025, 7, 9, 18, 30, tzinfo=UTC)

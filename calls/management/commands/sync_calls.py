@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--until", help="YYYY-MM-DD or YYYY-MM-DD HH:MM (default: now)")
 
     def handle(self, *args, since=None, until=None, **options):
+        self.verbosity = options["verbosity"]
         start = moment(since) if since else None
         end = moment(until, end_of_day=True) if until else None
         try:
