@@ -86,6 +86,7 @@ class Call(models.Model):
             models.Index(fields=["from_number"], name="call_from"),
             models.Index(fields=["to_number"], name="call_to"),
             models.Index(fields=["exophone", "-date_created"], name="call_exophone_newest"),
+            models.Index(fields=["phone_number", "-date_created"], name="call_phone_number_newest"),
             models.Index(fields=["next_check_at"], name="call_next_check"),
         ]
 

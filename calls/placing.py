@@ -24,6 +24,7 @@ def call_place(*, agent, form) -> Call | None:
         "direction": Direction.OUTBOUND_API,
         "agent": agent,
         "exophone": data["exophone"],
+        "phone_number": data["exophone"].number,
         "flow": flow,
         # In a flow call Exotel rings the customer first (From) and connects them to the flow.
         "from_number": customer if flow else form.agent_phone,

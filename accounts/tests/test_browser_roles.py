@@ -13,18 +13,18 @@ def nav_texts(page):
 
 def test_an_agent_sees_my_calls_only(page, agent):
     log_in(page, agent)
-    assert nav_texts(page) == ["My calls", "Call a customer"]
+    assert nav_texts(page) == ["My calls", "Call log", "Call a customer"]
     assert "Agent" in page.locator("[data-testid=whoami]").inner_text()
 
 
 def test_a_manager_sees_the_overview(page, manager):
     log_in(page, manager)
-    assert nav_texts(page) == ["Overview", "Call a customer", "Sync health"]
+    assert nav_texts(page) == ["Overview", "Call log", "Call a customer", "Sync health"]
 
 
 def test_an_admin_reaches_django_admin(page, admin):
     log_in(page, admin)
-    assert nav_texts(page) == ["Overview", "Call a customer", "Sync health", "Admin"]
+    assert nav_texts(page) == ["Overview", "Call log", "Call a customer", "Sync health", "Admin"]
     page.get_by_role("link", name="Admin").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("link", name="ExoPhones").is_visible()

@@ -1,0 +1,90 @@
+"""The call log's filters: Exotel's bulk Calls API filters, and a few it lacks."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from exonumbers.models import Flow
+
+from .filter_fields import DigitsField, PhoneListField, SidListField
+from .models import Call, Direction, Status
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class PhoneListFilter(django_filters.Filter):
+    field_class = PhoneListField
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
+class NumberEndsFilter(django_filters.Filter):
+    """Beyond Exotel: the last digits of either number, e.g. what a customer read out."""
+
+    field_class = DigitsField
+
+    def filter(self, qs, value):
+        return qs.filter(Q(from_number__endswith=value) | Q(to_number__endswith=value)) if value else qs
+
+
+class SidListFilter(django_filters.Filter):
+    field_class = SidListField
+
+    def filter(self, qs, value):
+        return qs.filter(sid__in=value) if value else qs
+
+
+class CallFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    direction = django_filters.MultipleChoiceFilter(
+        choices=Direction.choices, widget=forms.CheckboxSelectMultiple
+    )
+    created_from = django_filters.DateTimeFilter(
+        field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
+    )
+    created_to = django_filters.DateTimeFilter(
+        field_name="date_created", lookup_expr="lte", label="Created until", widget=DATETIME_INPUT
+    )
+    duration__gte = django_filters.NumberFilter(
+        field_name="duration", lookup_expr="gte", label="Duration ≥ (s)"
+    )
+    duration__lte = django_filters.NumberFilter(
+        field_name="duration", lookup_expr="lte", label="Duration ≤ (s)"
+    )
+    duration__eq = django_filters.NumberFilter(
+        field_name="duration", lookup_expr="exact", label="Duration = (s)"
+    )
+    price__gte = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="Price ≥")
+    price__lte = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="Price ≤")
+    price__eq = django_filters.NumberFilter(field_name="price", lookup_expr="exact", label="Price =")
+    from_number = PhoneListFilter(label="From")
+    to_number = PhoneListFilter(label="To")
+    # Exotel's PhoneNumber filter: the ExoPhone as the call carries it, registered with us or not.
+    exophone = PhoneListFilter(field_name="phone_number", label="ExoPhone")
+    sid = SidListFilter(label="Sid")
+    number_ends = NumberEndsFilter(label="Number ends with")
+    agent = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username")
+    )
+    flow = django_filters.ModelChoiceFilter(queryset=Flow.objects.all())
+    has_recording = django_filters.BooleanFilter(method="filter_has_recording", label="Has recording")
+
+    class Meta:
+        model = Call
+        fields = []
+
+    def __init__(self, *args, show_agent=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_agent:
+            del self.filters["agent"]
+        for field in self.form.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def filter_has_recording(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(recording_url="") if value else qs.filter(recording_url="")
