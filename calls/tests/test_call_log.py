@@ -155,3 +155,10 @@ def test_no_role_no_log(client, db):
 
     client.force_login(User.objects.create_user("nobody"))
     assert client.get("/calls/").status_code == 403
+
+
+def test_a_user_with_their_own_zone_filters_in_that_zone(client, manager, calls):
+    manager.agent_profile.time_zone = "Asia/Dubai"  # 08:30 there when it is 10:00 in Kolkata
+    manager.agent_profile.save()
+    client.force_login(manager)
+    assert sids(client.get("/calls/?created_from=2026-11-20T08:30&created_to=2026-11-20T08:30")) == {"done"}

@@ -1,0 +1,18 @@
+import zoneinfo
+
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Show and read times in the agent's own zone when their profile names one (the site's otherwise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        profile = getattr(request.user, "agent_profile", None) if request.user.is_authenticated else None
+        if profile and profile.time_zone:
+            timezone.activate(zoneinfo.ZoneInfo(profile.time_zone))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
