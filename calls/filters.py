@@ -69,7 +69,11 @@ class CallFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username")
     )
     flow = django_filters.ModelChoiceFilter(queryset=Flow.objects.all())
-    has_recording = django_filters.BooleanFilter(method="filter_has_recording", label="Has recording")
+    has_recording = django_filters.BooleanFilter(
+        method="filter_has_recording",
+        label="Recording",
+        widget=forms.Select(choices=[("", "Any"), ("true", "With a recording"), ("false", "Without")]),
+    )
 
     class Meta:
         model = Call

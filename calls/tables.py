@@ -13,7 +13,7 @@ class CallTable(tables.Table):
     from_number = tables.Column(verbose_name="From", orderable=False)
     to_number = tables.Column(verbose_name="To", orderable=False)
     exophone = tables.Column(verbose_name="ExoPhone", orderable=False, accessor="exophone__friendly_name")
-    agent = tables.Column(orderable=False, accessor="agent__username")
+    agent = tables.Column(verbose_name="Agent", orderable=False, accessor="agent__username")
     status = tables.Column(orderable=False)
     direction = tables.Column(orderable=False)
     duration = tables.Column(
@@ -35,6 +35,7 @@ class CallTable(tables.Table):
             "price",
         ]
         order_by = "-date_created"
+        empty_text = "No calls match these filters."
         attrs = {"class": "table table-sm align-middle", "data-testid": "call-table"}
 
     def render_from_number(self, value):
