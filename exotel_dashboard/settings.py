@@ -176,6 +176,9 @@ EXOTEL_TIMEZONE = env.str("EXOTEL_TIMEZONE", default="Asia/Kolkata")
 # Connect is synchronous at Exotel and can take seconds: a generous read timeout (see exotel-api.md §3).
 EXOTEL_CONNECT_TIMEOUT = _typed("EXOTEL_CONNECT_TIMEOUT", float, 5.0)
 EXOTEL_READ_TIMEOUT = _typed("EXOTEL_READ_TIMEOUT", float, 30.0)
+# Exotel counts a minute from when our requests arrive, we from when they leave: a little longer window
+# absorbs the network's jitter so we never cross the limit as Exotel measures it.
+EXOTEL_RATE_LIMIT_WINDOW_SECONDS = _typed("EXOTEL_RATE_LIMIT_WINDOW_SECONDS", float, 61.0)
 EXOTEL_RATE_LIMIT_PER_MINUTE = _typed("EXOTEL_RATE_LIMIT_PER_MINUTE", _positive_int, 200)
 PUBLIC_BASE_URL = _required("PUBLIC_BASE_URL", _base_url)
 # Signs each call's callback URL. Rotate by moving the old value into CALLBACK_SECRET_FALLBACKS.

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from .models import RateLimitLock, RateLimitSlot
 
-WINDOW_SECONDS = 60.0
 BUCKET = "exotel"
 
 
@@ -72,7 +71,7 @@ def _try_redis(bucket, limit, window):
 def acquire(*, limit=None, window=None, bucket=BUCKET, max_wait=None, sleep=time.sleep):
     """Block until this process may send one request to Exotel. Raises RateLimitTimeout after max_wait."""
     limit = limit or settings.EXOTEL_RATE_LIMIT_PER_MINUTE
-    window = window or WINDOW_SECONDS
+    window = window or settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS
     attempt = _try_redis if settings.REDIS_URL else _try_database
     deadline = None if max_wait is None else time.monotonic() + max_wait
     while True:

@@ -40,7 +40,15 @@ def test_three_hundred_dials_at_once_stay_within_the_limit(
     )
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"  # callbacks do not matter here
     settings.EXOTEL_RATE_LIMIT_PER_MINUTE = LIMIT
-    monkeypatch.setattr(ratelimit, "WINDOW_SECONDS", WINDOW)
+    settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS = WINDOW
+    slots = []
+
+    def counted_acquire(**kwargs):
+        slots.append(1)
+        return ratelimit.acquire(**kwargs)
+
+    monkeypatch.setattr("calls.dialing.acquire", counted_acquire)
+    monkeypatch.setattr("calls.exotel_client.acquire", counted_acquire)
     ids = [
         # Customer numbers ending 00-69: calls that complete, none of the refusal scenarios.
         make_call(
@@ -68,6 +76,7 @@ def test_three_hundred_dials_at_once_stay_within_the_limit(
 
     connects = [r for r in sandbox.requests() if r["path"].endswith("/Calls/connect.json")]
     assert len(connects) == CALLS  # each call dialled exactly once
+    assert len(slots) == CALLS  # and each dial cost one slot of the limit, not two
     assert Call.objects.filter(sid__isnull=True).count() == 0
     # Measured where the requests land; a little narrower than the window for the time each request takes.
     assert most_in_any_window([r["epoch"] for r in connects], WINDOW * 0.95) <= LIMIT

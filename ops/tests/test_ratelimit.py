@@ -23,7 +23,7 @@ def test_it_lets_the_limit_through_then_waits_for_the_oldest_slot():
     assert sleep.waits == []
     ratelimit.acquire(limit=3, bucket="t", sleep=sleep)
     assert len(sleep.waits) == 1
-    assert 0 < sleep.waits[0] <= 60
+    assert 0 < sleep.waits[0] <= 61  # the default window: Exotel's minute plus a second for the network
 
 
 @pytest.mark.django_db
