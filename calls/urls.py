@@ -5,6 +5,7 @@ from . import callback_view, views, views_log, views_placing
 urlpatterns = [
     path("", views.home, name="home"),
     path("calls/", views_log.CallLogView.as_view(), name="call-log"),
+    path("calls/export.csv", views_log.export_calls, name="call-export"),
     path("calls/new/", views_placing.new_call, name="call-new"),
     path("calls/new/flow/", views_placing.new_flow_call, name="call-new-flow"),
     path("calls/lookup/", views_placing.number_lookup, name="number-lookup"),

@@ -1,13 +1,18 @@
 """The call log: a django-filter FilterSet feeding a django-tables2 table, scoped to what the user may see."""
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
-from accounts.roles import is_manager, role_required
+from accounts.roles import is_manager, manager_required, role_required
 
+from .export import csv_rows
 from .filters import CallFilter
 from .selectors import calls_visible_to
 from .tables import CallTable
@@ -56,3 +61,20 @@ class CallLogView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"query_errors": self.errors}
+
+
+@login_required
+@manager_required
+@require_GET
+def export_calls(request):
+    """CSV of every call the filters select. Managers only: agents do not export (see the README)."""
+    filterset = CallFilter(request.GET, queryset=calls_visible_to(request.user), show_agent=True)
+    if not filterset.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items())
+        return HttpResponseBadRequest(f"Fix the filters first: {problems}", content_type="text/plain")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(
+        csv_rows(filterset.qs.order_by("-date_created", "-id")), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="calls-{stamp}.csv"'
+    return response
