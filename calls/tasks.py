@@ -9,7 +9,8 @@ from ops.models import SyncRun
 
 from .dialing import Requeue, dial
 from .exotel_client import shared_client
-from .reconcile import reconcile_calls
+from .models import Call
+from .reconcile import check_call, reconcile_calls
 from .sync import sync_calls
 
 SYNC_OVERLAP = timedelta(minutes=30)
@@ -34,6 +35,13 @@ def sync_recent():
     last = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC, state=SyncRun.State.FINISHED).first()
     since = last.until - SYNC_OVERLAP if last else timezone.now() - FIRST_SYNC
     sync_calls(client=shared_client(), since=since)
+
+
+@task
+def refresh_call(call_id: int):
+    """Someone asked: what does Exotel say about this call now?"""
+    call = Call.objects.get(pk=call_id)
+    check_call(call, client=shared_client(), now=timezone.now())
 
 
 @task

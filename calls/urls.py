@@ -10,6 +10,7 @@ urlpatterns = [
     path("calls/new/flow/", views_placing.new_flow_call, name="call-new-flow"),
     path("calls/lookup/", views_placing.number_lookup, name="number-lookup"),
     path("calls/<int:call_id>/", views_placing.call_detail, name="call-detail"),
+    path("calls/<int:call_id>/refresh/", views_placing.refresh_call, name="call-refresh"),
     path("calls/<int:call_id>/status/", views_placing.call_status, name="call-status"),
     path(
         "callbacks/exotel/<int:call_id>/<str:token>/",

@@ -1,17 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import role_required
+from accounts.roles import is_manager, role_required
 from exonumbers.phone import InvalidNumber, to_e164
 from exotel_dashboard.exotel import ExotelError
 
 from .exotel_client import shared_client
 from .forms import ClickToCallForm, FlowCallForm
+from .models import Status
 from .placing import call_place
 from .selectors import calls_visible_to
 from .status_display import describe
+from .tasks import refresh_call as refresh_call_task
 
 NUMBER_INFO_TTL = 24 * 3600
 
@@ -46,7 +49,21 @@ def new_flow_call(request):
 def call_detail(request, call_id):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
     events = call.events.order_by("received_at", "id")
-    return render(request, "calls/detail.html", {"call": call, "phase": describe(call), "events": events})
+    context = {"call": call, "phase": describe(call), "events": events, "show_raw": is_manager(request.user)}
+    return render(request, "calls/detail.html", context)
+
+
+@login_required
+@role_required
+@require_POST
+def refresh_call(request, call_id):
+    call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
+    if call.sid or call.status in {Status.UNKNOWN, Status.QUEUED}:
+        refresh_call_task.enqueue(call.pk)
+        messages.info(request, "Asked Exotel about this call; what it says appears in the time line.")
+    else:
+        messages.warning(request, "Exotel has no Sid for this call yet: there is nothing to ask.")
+    return redirect("call-detail", call_id=call.pk)
 
 
 @login_required

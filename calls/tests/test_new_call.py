@@ -134,3 +134,19 @@ def test_the_status_fragment_stops_polling_once_final(agent_client, agent):
     done = make_call(agent=agent, status="completed", sid="e" * 32)
     assert b"hx-trigger" in agent_client.get(f"/calls/{ringing.pk}/status/").content
     assert b"hx-trigger" not in agent_client.get(f"/calls/{done.pk}/status/").content
+
+
+def test_managers_see_raw_event_bodies_and_agents_do_not(client, agent, manager):
+    from calls.models import CallEvent
+
+    from .factories import make_call
+
+    call = make_call(agent=agent)
+    CallEvent.objects.create(
+        call=call, source="callback", dedupe_key="k", raw_body='{"CallSid": "secret-ish"}'
+    )
+    client.force_login(manager)
+    assert b"secret-ish" in client.get(f"/calls/{call.pk}/").content
+    client.force_login(agent)
+    page = client.get(f"/calls/{call.pk}/").content
+    assert b"secret-ish" not in page and b"Raw body" not in page

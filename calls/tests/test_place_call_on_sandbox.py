@@ -134,3 +134,16 @@ def test_a_flow_call_connects_the_customer_to_the_flow(app_on_sandbox, agent, ex
     assert call.from_number == "+919876543205"
     final_call(call)
     assert call.status == "completed"
+
+
+def test_refresh_from_exotel_fills_a_call_whose_callbacks_were_lost(app_on_sandbox, agent, exophone):
+    call = place(agent, exophone, "+919876543299")
+    call.refresh_from_db()
+    wait_until(lambda: app_on_sandbox.call(call.sid)["status"] == "completed")
+    client = Client()
+    client.force_login(agent)
+    assert client.get(f"/calls/{call.pk}/refresh/").status_code == 405
+    response = client.post(f"/calls/{call.pk}/refresh/", follow=True)
+    assert b"Asked Exotel" in response.content
+    call.refresh_from_db()
+    assert call.status == "completed"
