@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 
 
@@ -10,7 +11,9 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        profile = getattr(request.user, "agent_profile", None) if request.user.is_authenticated else None
+        # No session cookie, nobody logged in: skip loading the user (Exotel's callbacks, the login page).
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
+        profile = getattr(request.user, "agent_profile", None) if signed_in else None
         if profile and profile.time_zone:
             timezone.activate(zoneinfo.ZoneInfo(profile.time_zone))
         else:

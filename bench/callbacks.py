@@ -20,11 +20,9 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
+from common import ROOT, bench_env, free_port, fresh_database, migrate_and_set_up_django, show
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "bench_callbacks"
-ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 BOUNDARY = "ExotelBenchBoundary7MA4YWxkTrZu0gW"
 STARTUP_SECONDS = 30
 WARM_UP_CALLS = 100
@@ -47,27 +45,17 @@ def parse_args():
     return parser.parse_args()
 
 
-def bench_env(port, conn_max_age):
-    """A clean environment, so that neither a developer's .env nor their shell changes what is measured."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "ENV_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "exotel_dashboard.settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "SECRET_KEY": "bench-callbacks-only-not-a-secret-0123456789abcdefghijklmnop",
+def settings_for(port, conn_max_age):
+    settings = {
         "EXOTEL_SID": "bench",
         "EXOTEL_API_KEY": "bench",
         "EXOTEL_API_TOKEN": "bench",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        # WhiteNoise warns that collectstatic never ran: no static files are served here.
-        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
     }
     if conn_max_age is not None:
-        env["CONN_MAX_AGE"] = conn_max_age
-    return env
+        settings["CONN_MAX_AGE"] = conn_max_age
+    return bench_env(DB_NAME, **settings)
 
 
 def create_calls(count):
@@ -216,28 +204,15 @@ def check_calls(expected):
 
 def main():
     args = parse_args()
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        # Held to the end, so that a second run cannot drop this run's database.
-        if not admin.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]:
-            raise SystemExit("Another bench/callbacks.py is running on this PostgreSQL server.")
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")  # left by a killed run
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
+    with fresh_database(DB_NAME, LOCK_KEY) as admin:
         stat = Path(f"/proc/{admin.info.backend_pid}/stat").read_text()
-        try:
-            return run(args, postmaster=int(stat.rsplit(")", 1)[1].split()[1]))
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        return run(args, postmaster=int(stat.rsplit(")", 1)[1].split()[1]))
 
 
 def run(args, postmaster):
     port = free_port()
-    env = bench_env(port, args.conn_max_age)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    import django
-
-    django.setup()
+    env = settings_for(port, args.conn_max_age)
+    migrate_and_set_up_django(env)
     from django.db import connections
 
     calls = create_calls(args.calls + WARM_UP_CALLS)
@@ -262,16 +237,6 @@ def run(args, postmaster):
     wrong, events = check_calls(expected)
     connections.close_all()
     return report(args, load, len(deliveries), *measured, wrong, events)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def show(label, text):
-    print(f"{label + ':' if label else '':21}{text}")
 
 
 def report(args, load, planned, results, wall, cpu, wrong, events):

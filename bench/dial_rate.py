@@ -17,14 +17,11 @@ import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
-import psycopg
 import requests
+from common import ROOT, bench_env, free_port, fresh_database, migrate_and_set_up_django, show
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "bench_dial_rate"
-ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 LOCK_KEY = 20261124  # pg_advisory_lock: one run at a time (bench/callbacks.py uses 20261123)
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own: the tests use 15
 LIMITER_KEY = "ratelimit:exotel"  # ops/ratelimit.py's key for the "exotel" bucket
@@ -42,14 +39,8 @@ def parse_args():
     return parser.parse_args()
 
 
-def bench_env(args, sandbox_port):
-    """A clean environment, so that neither a developer's .env nor their shell changes what is measured."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "ENV_FILE": "",
-        "DJANGO_SETTINGS_MODULE": "exotel_dashboard.settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "SECRET_KEY": "bench-dial-rate-only-not-a-secret-0123456789abcdefghijklmnop",
+def settings_for(args, sandbox_port):
+    settings = {
         "EXOTEL_API_URL": f"http://127.0.0.1:{sandbox_port}",
         "EXOTEL_SID": "demo_sandbox",
         "EXOTEL_API_KEY": "sandbox_api_key",
@@ -57,13 +48,10 @@ def bench_env(args, sandbox_port):
         "EXOTEL_RATE_LIMIT_PER_MINUTE": str(args.limit),
         # Nothing listens there: the sandbox's status callbacks fail at once, and they don't matter here.
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{free_port()}",
-        "DEBUG": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONWARNINGS": "ignore:No directory at:UserWarning",
     }
     if args.redis:
-        env["REDIS_URL"] = REDIS_URL
-    return env
+        settings["REDIS_URL"] = REDIS_URL
+    return bench_env(DB_NAME, **settings)
 
 
 def create_calls(count):
@@ -140,33 +128,20 @@ def main():
     args = parse_args()
     if args.calls < 1 or args.limit < 1 or args.workers < 1:
         raise SystemExit("--calls, --limit and --workers must be at least 1")
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        # Held to the end, so that a second run cannot drop this run's database.
-        if not admin.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]:
-            raise SystemExit("Another bench/dial_rate.py is running on this PostgreSQL server.")
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")  # left by a killed run
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
-        try:
-            return run(args)
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    with fresh_database(DB_NAME, LOCK_KEY):
+        return run(args)
 
 
 def run(args):
     sandbox_port = free_port()
-    env = bench_env(args, sandbox_port)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
+    env = settings_for(args, sandbox_port)
     limiter = None
     if args.redis:
         import redis
 
         limiter = redis.Redis.from_url(REDIS_URL)
         limiter.delete(LIMITER_KEY)  # a window left by a killed run
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    import django
-
-    django.setup()
+    migrate_and_set_up_django(env)
     from django.db import connections
 
     calls = create_calls(args.calls)
@@ -188,12 +163,6 @@ def run(args):
     return report(args, load, waited, log, calls, outcome)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def check_calls(calls):
     """Calls without a Sid ({status: count}) and failed dial_call tasks."""
     from django_tasks_db.models import DBTaskResult
@@ -207,10 +176,6 @@ def check_calls(calls):
 def busiest_minute(times):
     """The most requests in any 60 seconds: for each request, those in the 60 s up to and including it."""
     return max((i + 1 - bisect.bisect_right(times, t - 60) for i, t in enumerate(times)), default=0)
-
-
-def show(label, text):
-    print(f"{label + ':' if label else '':21}{text}")
 
 
 def report(args, load, waited, log, calls, outcome):
