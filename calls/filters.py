@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.functions import Reverse
 
 from exonumbers.models import Flow
 
@@ -26,7 +27,12 @@ class NumberEndsFilter(django_filters.Filter):
     field_class = DigitsField
 
     def filter(self, qs, value):
-        return qs.filter(Q(from_number__endswith=value) | Q(to_number__endswith=value)) if value else qs
+        if not value:
+            return qs
+        # A prefix of the reversed number: served by the reversed-number indexes (migration 0003).
+        backwards = value[::-1]
+        numbers = qs.alias(from_reversed=Reverse("from_number"), to_reversed=Reverse("to_number"))
+        return numbers.filter(Q(from_reversed__startswith=backwards) | Q(to_reversed__startswith=backwards))
 
 
 class SidListFilter(django_filters.Filter):
