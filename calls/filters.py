@@ -1,5 +1,7 @@
 """The call log's filters: Exotel's bulk Calls API filters, and a few it lacks."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -35,6 +37,17 @@ class NumberEndsFilter(django_filters.Filter):
         return numbers.filter(Q(from_reversed__startswith=backwards) | Q(to_reversed__startswith=backwards))
 
 
+class CreatedUntilFilter(django_filters.DateTimeFilter):
+    """ "Until 10:00" includes the whole minute 10:00, as a person reading the form means it."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if value.second == 0 and value.microsecond == 0:
+            return qs.filter(date_created__lt=value + timedelta(minutes=1))
+        return qs.filter(date_created__lte=value)
+
+
 class SidListFilter(django_filters.Filter):
     field_class = SidListField
 
@@ -50,9 +63,7 @@ class CallFilter(django_filters.FilterSet):
     created_from = django_filters.DateTimeFilter(
         field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
     )
-    created_to = django_filters.DateTimeFilter(
-        field_name="date_created", lookup_expr="lte", label="Created until", widget=DATETIME_INPUT
-    )
+    created_to = CreatedUntilFilter(label="Created until", widget=DATETIME_INPUT)
     duration__gte = django_filters.NumberFilter(
         field_name="duration", lookup_expr="gte", label="Duration ≥ (s)"
     )
@@ -72,7 +83,8 @@ class CallFilter(django_filters.FilterSet):
     sid = SidListFilter(label="Sid")
     number_ends = NumberEndsFilter(label="Number ends with")
     agent = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username")
+        queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username"),
+        null_label="No agent",
     )
     flow = django_filters.ModelChoiceFilter(queryset=Flow.objects.all())
     has_recording = django_filters.BooleanFilter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import callback_view, views, views_log, views_placing
+from . import callback_view, recordings, views, views_log, views_placing
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/<int:call_id>/", views_placing.call_detail, name="call-detail"),
     path("calls/<int:call_id>/refresh/", views_placing.refresh_call, name="call-refresh"),
     path("calls/<int:call_id>/status/", views_placing.call_status, name="call-status"),
+    path("calls/<int:call_id>/recording/", recordings.call_recording, name="call-recording"),
     path(
         "callbacks/exotel/<int:call_id>/<str:token>/",
         callback_view.exotel_callback,

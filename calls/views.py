@@ -1,13 +1,24 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from accounts.roles import role_required
+from accounts.roles import is_manager, role_required
 
+from .analytics import overview
+from .analytics_forms import PeriodForm, presets
+from .charts import day_bars
 from .selectors import calls_visible_to
 
 
 @login_required
 @role_required
 def home(request):
-    recent = calls_visible_to(request.user)[:20]
-    return render(request, "calls/home.html", {"recent_calls": recent})
+    """Managers get the overview of a period; agents their latest calls."""
+    calls = calls_visible_to(request.user)
+    if not is_manager(request.user):
+        return render(request, "calls/home.html", {"recent_calls": calls[:20]})
+    form = PeriodForm(request.GET)
+    context = {"form": form, "presets": presets(form.today)}
+    if form.is_valid():
+        figures = overview(calls, form.period)
+        context |= figures | {"chart": day_bars(figures["per_day"])}
+    return render(request, "calls/overview.html", context)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from ipaddress import ip_address
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
@@ -104,6 +105,7 @@ class ExotelClient:
         connect_timeout: float = 5,
         read_timeout: float = 30,
         throttle: Callable[[], None] | None = None,
+        recording_hosts: Sequence[str] = (),
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
@@ -116,6 +118,7 @@ class ExotelClient:
         self._secrets = (api_key, api_token)
         self._options = {"auth": self._secrets, "timeout": self.timeout, "allow_redirects": False}
         self._session = session or requests.Session()
+        self.recording_hosts = tuple(host.lower() for host in recording_hosts)
 
     @classmethod
     def from_settings(cls, **overrides) -> "ExotelClient":
@@ -127,6 +130,7 @@ class ExotelClient:
             "api_key": settings.EXOTEL_API_KEY,
             "api_token": settings.EXOTEL_API_TOKEN,
             "timezone": settings.EXOTEL_TIMEZONE,
+            "recording_hosts": settings.EXOTEL_RECORDING_HOSTS,
         }
         return cls(**(options | overrides))
 
@@ -260,6 +264,57 @@ class ExotelClient:
 
     # Reading answers
 
+    # Recordings
+
+    def recording_url_allowed(self, url: str) -> bool:
+        """Only https URLs on Exotel's recording hosts, or the local sandbox this client talks to."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.username or parts.password:
+            return False
+        if parts.scheme == "https" and any(_host_matches(host, allowed) for allowed in self.recording_hosts):
+            return True
+        api = urlsplit(self.base_url)
+        return _is_loopback(host) and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+
+    def open_recording(self, url: str, *, byte_range: str | None = None) -> requests.Response:
+        """Start streaming a recording (200, or 206/416 for a Range); the caller must close the response.
+
+        Credentials go only with unsigned URLs: a pre-signed link carries its own permission. Redirects are
+        followed only to allowed hosts, and never with our credentials to another host.
+        """
+        headers = {"Range": byte_range} if byte_range else {}
+        auth = None if _is_presigned(url) else self._secrets
+        for _ in range(4):
+            if not self.recording_url_allowed(url):
+                raise ExotelRejected("The recording is not on an allowed Exotel host; it was not fetched.")
+            try:
+                response = self._session.get(
+                    url, headers=headers, auth=auth, timeout=self.timeout, stream=True, allow_redirects=False
+                )
+            except requests.RequestException as exc:
+                raise ExotelUnreachable("Could not fetch the recording from Exotel.") from exc
+            if response.status_code in (200, 206, 416):
+                return response
+            response.close()
+            location = response.headers.get("Location")
+            if response.is_redirect and location:
+                next_url = urljoin(url, location)
+                if urlsplit(next_url).netloc != urlsplit(url).netloc or _is_presigned(next_url):
+                    auth = None
+                url = next_url
+                continue
+            if response.status_code == 404:
+                raise ExotelRejected("Exotel has no such recording (HTTP 404).", http_status=404)
+            if response.status_code < 500:
+                message = f"Exotel refused to give the recording (HTTP {response.status_code})."
+                raise ExotelRejected(message, http_status=response.status_code)
+            raise ExotelServerError(
+                f"Exotel failed to give the recording (HTTP {response.status_code}).",
+                http_status=response.status_code,
+            )
+        raise ExotelServerError("The recording link redirected too many times.")
+
     def _call_from(self, body: dict, *, is_read: bool) -> CallRecord:
         call = body.get("Call")
         if not isinstance(call, dict) or blank(call.get("Sid")):
@@ -374,6 +429,26 @@ def _never_reached(exc: requests.RequestException) -> bool:
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
+
+
+def _host_matches(host: str, allowed: str) -> bool:
+    if allowed.startswith("*."):
+        return host.endswith(allowed[1:])
+    return host == allowed
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_presigned(url: str) -> bool:
+    query = urlsplit(url).query.lower()
+    return "signature=" in query
 
 
 def _unreadable(message: str, *, is_read: bool, http_status: int = 200) -> ExotelError:

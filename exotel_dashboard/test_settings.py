@@ -1,6 +1,7 @@
 """Settings for the test suite: fixed, harmless credentials; the real database from DATABASE_URL if set."""
 
 import os
+import tempfile
 
 os.environ["ENV_FILE"] = ""  # never read a developer's .env into tests
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
@@ -18,7 +19,10 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not memory, so a worker process in a test can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+    # A file, not memory, so a worker process in a test can share the test database; one per run, so that
+    # test runs side by side do not pull the database from under each other.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"exotel-dashboard-test-{os.getpid()}.sqlite3")
+    }
 if os.environ.get("TEST_TASKS_BACKEND") == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
