@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from audit.services import AuditedAdmin
+
 from .models import AgentProfile
 from .roles import role_of
 
@@ -17,7 +19,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(AuditedAdmin, UserAdmin):
     inlines = [AgentProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "role", "agent_phone", "is_active"]
     list_filter = ["groups", "is_active", "is_staff"]

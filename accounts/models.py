@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from exonumbers.phone import InvalidNumber, pretty, to_e164
 
@@ -43,3 +44,22 @@ class AgentProfile(models.Model):
                 zoneinfo.ZoneInfo(self.time_zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
                 raise ValidationError({"time_zone": "Not a known time zone, e.g. Asia/Kolkata."}) from exc
+
+
+class SavedView(models.Model):
+    """A named set of call-log filters, private to its owner; opened as /calls/?<query>."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=60)
+    query = models.TextField(blank=True, help_text="The call log's query string, normalised.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_saved_view_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('call-log')}?{self.query}" if self.query else reverse("call-log")

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from accounts.roles import role_required
+from audit.models import Action
+from audit.services import audit_record
 from exotel_dashboard.exotel import ExotelError
 
 from .exotel_client import shared_client
@@ -24,11 +26,18 @@ def call_recording(request, call_id):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
     if not call.recording_url:
         raise Http404("This call has no recording.")
+    byte_range = request.headers.get("Range")
+    if not byte_range or byte_range.replace(" ", "") == "bytes=0-":  # a new play, not a seek or a resume
+        audit_record(
+            request=request,
+            action=Action.RECORDING_PLAYED,
+            target_type="call",
+            target_id=call.pk,
+            target=call,
+        )
     try:
         # Not throttled: recordings are not API requests and do not count against Exotel's rate limit.
-        upstream = shared_client(throttled=False).open_recording(
-            call.recording_url, byte_range=request.headers.get("Range")
-        )
+        upstream = shared_client(throttled=False).open_recording(call.recording_url, byte_range=byte_range)
     except ExotelError as exc:
         return _unavailable(exc.message)
     content_type = upstream.headers.get("Content-Type", "audio/mpeg")

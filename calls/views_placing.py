@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_manager, role_required
+from audit.models import Action
+from audit.services import audit_record
 from exonumbers.phone import InvalidNumber, to_e164
 from exotel_dashboard.exotel import ExotelError
 
@@ -25,6 +27,13 @@ def _place(request, form_class, template):
         if form.is_valid():
             call = call_place(agent=request.user, form=form)
             if call is not None:
+                audit_record(
+                    request=request,
+                    action=Action.CALL_PLACED,
+                    target_type="call",
+                    target_id=call.pk,
+                    target=call,
+                )
                 return redirect("call-detail", call_id=call.pk)
             form.add_error(None, "This form was already used. Reload the page and try again.")
     else:

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from audit.services import AuditedAdmin
+
 from .models import ExoPhone, Flow
 
 
 @admin.register(ExoPhone)
-class ExoPhoneAdmin(admin.ModelAdmin):
+class ExoPhoneAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["friendly_name", "number", "region", "is_active"]
     list_filter = ["is_active", "region"]
     search_fields = ["friendly_name", "number", "region"]
@@ -12,7 +14,7 @@ class ExoPhoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flow)
-class FlowAdmin(admin.ModelAdmin):
+class FlowAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "app_id", "is_active", "url"]
     list_filter = ["is_active"]
     search_fields = ["name", "app_id"]

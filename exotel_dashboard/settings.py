@@ -1,9 +1,13 @@
 """Settings for Exotel Dashboard, read from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from .logs import log_format, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +45,13 @@ def _positive_int(raw):
     return value
 
 
+def _non_negative_int(raw):
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be 0 or a positive whole number")
+    return value
+
+
 def _base_url(raw):
     if not raw.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
@@ -72,15 +83,20 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_tasks_db",
+    "axes",
     "crontask",
     "accounts",
     "exonumbers",
     "calls",
     "ops",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    # First, so it logs every response, even one that a later middleware makes.
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "exotel_dashboard.urls"
@@ -104,9 +122,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "accounts.context_processors.saved_views",
             ],
         },
     },
@@ -142,6 +162,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes, for our login page and the admin's): LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address lock that pair out for LOGIN_COOLOFF_MINUTES. Keying on the pair means an office behind
+# one NAT address does not lock out all its agents, nor a stranger guessing a username lock its owner out elsewhere.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = _typed("LOGIN_FAILURE_LIMIT", _positive_int, 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_typed("LOGIN_COOLOFF_MINUTES", _positive_int, 15))
+AXES_RESET_ON_SUCCESS = True
+# Refused tries during a lockout do not restart the wait: the lockout page's "wait N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind reverse proxies, the number of them that append to X-Forwarded-For, so a lockout keys on the client's
+# address rather than the proxy's (accounts/client_ip.py). Keep 0 while clients can reach the app directly: they
+# could then write any address into the header.
+TRUSTED_PROXY_COUNT = _typed("TRUSTED_PROXY_COUNT", _non_negative_int, 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+
+# Content Security Policy, enforced in development too so that a violation shows up before production. Scripts and
+# styles come only from our own static files or from a tag carrying this response's {{ csp_nonce }}: no inline
+# event handlers or style attributes. Recordings play from our own proxy URL, so media stays 'self' as well.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LANGUAGE_CODE = "en-in"
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Kolkata")
@@ -180,6 +233,9 @@ EXOTEL_READ_TIMEOUT = _typed("EXOTEL_READ_TIMEOUT", float, 30.0)
 # absorbs the network's jitter so we never cross the limit as Exotel measures it.
 EXOTEL_RATE_LIMIT_WINDOW_SECONDS = _typed("EXOTEL_RATE_LIMIT_WINDOW_SECONDS", float, 61.0)
 EXOTEL_RATE_LIMIT_PER_MINUTE = _typed("EXOTEL_RATE_LIMIT_PER_MINUTE", _positive_int, 200)
+# Recordings are fetched (with the API credentials) only over https from these hosts; `*.` allows subdomains.
+# Add your recordings' storage host if Exotel's links point there. The local sandbox is allowed by itself.
+EXOTEL_RECORDING_HOSTS = env.list("EXOTEL_RECORDING_HOSTS", default=["*.exotel.com", "*.exotel.in"])
 PUBLIC_BASE_URL = _required("PUBLIC_BASE_URL", _base_url)
 # Signs each call's callback URL. Rotate by moving the old value into CALLBACK_SECRET_FALLBACKS.
 CALLBACK_SECRET = env.str("CALLBACK_SECRET", default="") or SECRET_KEY
@@ -196,11 +252,8 @@ for _zone_setting in ("TIME_ZONE", "EXOTEL_TIMEZONE"):
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Every process logs one line per record to stdout: LOG_FORMAT=text for people (the default here), json for a
+# log collector (production's default). Callback tokens are redacted from both (exotel_dashboard/logs.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = _typed("LOG_FORMAT", log_format, "text")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ops.views import healthz
+
 admin.site.site_header = "Exotel Dashboard admin"
 admin.site.site_title = "Exotel Dashboard admin"
 
@@ -9,6 +11,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("ops/", include("ops.urls")),
+    path("audit/", include("audit.urls")),
+    path("views/", include("accounts.urls")),
     path("", include("calls.urls")),
 ]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class OpsConfig(AppConfig):
     name = "ops"
     verbose_name = "Operations"
+
+    def ready(self):
+        from django.tasks.signals import task_finished
+
+        from .task_logging import log_task_finished
+
+        task_finished.connect(log_task_finished, dispatch_uid="ops.log_task_finished")

@@ -1,12 +1,16 @@
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from accounts.roles import manager_required
 from calls.models import FINAL_STATUSES, Call, Status
 
+from . import health
 from .models import SyncRun
 
 STUCK_AFTER = timedelta(hours=1)
@@ -30,3 +34,12 @@ def sync_health(request):
         "stuck_after": STUCK_AFTER,
     }
     return render(request, "ops/sync_health.html", context)
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers and monitors: 200 when the database answers and a worker beat lately, else 503."""
+    healthy, body = health.report()
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -63,6 +63,12 @@ OPTIONS = (
     ("callback-timeout", non_negative(float), "15", "real seconds to wait for a callback receiver"),
     ("duplicate-callbacks", probability, "0", "probability (0..1, or 'all') of delivering a callback twice"),
     ("reorder-callbacks", boolean, "false", "deliver 'answered' events after 'terminal'"),
+    (
+        "recordings-base",
+        str,
+        "",
+        "URL that RecordingUrls start with, as clients reach this server (empty: its own)",
+    ),
     ("quiet", boolean, "false", "do not log each request to stderr"),
 )
 
@@ -78,7 +84,7 @@ def parse_config(argv: list[str], environ: dict[str, str]) -> SandboxConfig:
             f"--{flag}",
             type=kind,
             default=environ.get(variable, default),
-            help=f"{help_text} (${variable}, default {default})",
+            help=f"{help_text} (${variable}, default {default or 'empty'})",
             **({"nargs": "?", "const": True} if kind is boolean else {}),
         )
     options = vars(parser.parse_args(argv))

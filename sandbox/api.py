@@ -22,6 +22,12 @@ def handle(app, request: Request) -> Response:
         response = _dispatch(app, request, fmt)
     except ApiError as error:
         response = rest_exception(error.status, error.message, fmt, error.headers)
+    log_request(app, request, response)
+    return response
+
+
+def log_request(app, request: Request, response: Response) -> None:
+    """Log a request for GET /_sandbox/requests (API and recording requests; inspection ones are not)."""
     now = clock.now()
     app.state.log_request(
         {
@@ -34,7 +40,6 @@ def handle(app, request: Request) -> Response:
             "epoch": now,
         }
     )
-    return response
 
 
 def _dispatch(app, request: Request, fmt: str) -> Response:
@@ -63,19 +68,27 @@ def _dispatch(app, request: Request, fmt: str) -> Response:
 
 
 def _authenticate(request: Request, config) -> None:
+    if not authenticated(request, config):
+        raise unauthorized()
+
+
+def authenticated(request: Request, config) -> bool:
+    """Whether the request carries the account's API key and token as HTTP Basic auth."""
     scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
     try:
         key, _, token = base64.b64decode(encoded, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         key = token = ""
-    valid = (
+    return (
         scheme.lower() == "basic"
         and hmac.compare_digest(key.encode(), config.api_key.encode())
         and hmac.compare_digest(token.encode(), config.api_token.encode())
     )
-    if not valid:
-        message = "Authentication failed: use HTTP Basic auth with your API key and token"
-        raise ApiError(401, message, {"WWW-Authenticate": 'Basic realm="Exotel API"'})
+
+
+def unauthorized() -> ApiError:
+    message = "Authentication failed: use HTTP Basic auth with your API key and token"
+    return ApiError(401, message, {"WWW-Authenticate": 'Basic realm="Exotel API"'})
 
 
 def connect_call(app, request: Request, fmt: str) -> Response:

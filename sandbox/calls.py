@@ -23,7 +23,9 @@ RING_DELAY = 1  # the request reaches the operator and the first phone starts ri
 ANSWER_DELAYS = (4, 6)  # how long each party's phone rings before they pick up
 GIVE_UP_DELAYS = {"busy": 3, "failed": 2, "canceled": 5}  # no-answer rings for the whole TimeOut
 PRICE_PER_STARTED_MINUTE = Decimal("0.500")  # per answered leg
-RECORDINGS_HOST = "https://recordings.exotel.com/exotelrecordings"
+# Exotel serves recordings at https://recordings.exotel.com/exotelrecordings/<account>/<call>.mp3; the sandbox
+# serves them itself under the same path (see `recordings`), so RecordingUrls start with its own base URL.
+RECORDINGS_PATH = "/exotelrecordings"
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ def new_sid() -> str:
     return secrets.token_hex(16)
 
 
-def recording_url(account_sid: str, call_sid: str) -> str:
-    return f"{RECORDINGS_HOST}/{account_sid}/{call_sid}.mp3"
+def recording_url(base: str, account_sid: str, call_sid: str) -> str:
+    """Where a call's recording is served; `base` is the sandbox as clients reach it (http://127.0.0.1:8001)."""
+    return f"{base}{RECORDINGS_PATH}/{account_sid}/{call_sid}.mp3"
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """What one sandbox imitates: the account, its ExoPhones, and how fast and how faithfully calls behave."""
 
+import re
 from dataclasses import dataclass
 
 from sandbox.phones import to_e164
 
 DEFAULT_EXOPHONES = ("+918030752400", "+912267891234")
+BASE_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class SandboxConfig:
     # Hold `answered` events back until the `terminal` event has been delivered.
     reorder_callbacks: bool = False
     log_requests: bool = False
+    # Scheme, host and port (and any path prefix) that RecordingUrls start with: this sandbox as its clients
+    # reach it. Empty: the server's own URL, with the real port; the server fills it in once it listens.
+    recordings_base: str = ""
 
     def __post_init__(self):
         if not self.exophones:
@@ -42,6 +47,11 @@ class SandboxConfig:
             raise ValueError("rate_limit must be at least 1")
         if not 0 <= self.duplicate_callbacks <= 1:
             raise ValueError("duplicate_callbacks must be between 0 and 1")
+        if self.recordings_base and not BASE_URL.fullmatch(self.recordings_base):
+            raise ValueError(
+                "recordings_base must be an http(s) URL without a query, e.g. http://sandbox:8001"
+            )
+        object.__setattr__(self, "recordings_base", self.recordings_base.rstrip("/"))
         for name in ("price_delay", "slow_connect_delay", "callback_timeout", "history"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")

@@ -142,6 +142,7 @@ def start_call(request: ConnectRequest, scenario: Scenario, form: dict, config: 
     if callback and scenario.lose_callbacks:
         callback = replace(callback, lost=True)
     anchor = clock.now()
+    recorded = request.record and timeline.answered
     return Call(
         sid=sid,
         account_sid=config.sid,
@@ -156,7 +157,7 @@ def start_call(request: ConnectRequest, scenario: Scenario, form: dict, config: 
         price=price_for(timeline),
         speed=config.speed,
         settle_after=config.price_delay,
-        recording_url=recording_url(config.sid, sid) if request.record and timeline.answered else None,
+        recording_url=recording_url(config.recordings_base, config.sid, sid) if recorded else None,
         custom_field=request.custom_field,
         callback=callback,
         params=MappingProxyType(dict(form)),

@@ -26,6 +26,11 @@ Waiting (polls; raises TimeoutError with the last value seen): `wait_for(predica
 `wait_for_status(sid, *statuses)` (default: any final status), `wait_for_settled(sid)` (Duration and Price
 visible), `wait_for_callbacks(count)`.
 
+Recordings: a recorded, answered call's RecordingUrl is on the sandbox itself,
+`<url>/exotelrecordings/<sid>/<call sid>.mp3`, once the call is over: a silent MP3 as long as the
+conversation, fetched with `auth=sandbox.auth` or through its PreSignedRecordingUrl (`RecordingUrlValidity`),
+with Range support. Recording fetches show in `requests()` but don't count against the rate limit.
+
 Test defaults differ from the CLI's: speed 100, slow_connect_delay 2 s, callback_timeout 5 s, port 0.
 """
 

@@ -51,7 +51,7 @@ def seed_history(count: int, *, seed: int, config: SandboxConfig, now: float) ->
                 anchor=0.0,
                 timeline=timeline,
                 price=price_for(timeline),
-                recording_url=recording_url(config.sid, sid) if recorded else None,
+                recording_url=recording_url(config.recordings_base, config.sid, sid) if recorded else None,
             )
         )
     return calls

@@ -124,7 +124,7 @@ def injected_call(fields: dict[str, str], config) -> Call:
         price=price_for(timeline),
         speed=config.speed,
         settle_after=config.price_delay if status in LIVE_STATUSES else 0,
-        recording_url=recording_url(config.sid, sid) if recorded else None,
+        recording_url=recording_url(config.recordings_base, config.sid, sid) if recorded else None,
         custom_field=fields.get("CustomField"),
     )
 

@@ -87,6 +87,10 @@ def call_details(call: Call, now: float) -> dict:
 
 
 def presigned(url: str, now: float, minutes: int) -> str:
+    """A PreSignedRecordingUrl: the recording, fetchable without credentials until Expires (epoch seconds)."""
     expires = int(now) + minutes * 60
-    signature = hashlib.sha256(f"{url}|{expires}".encode()).hexdigest()[:32]
-    return f"{url}?Expires={expires}&Signature={signature}"
+    return f"{url}?Expires={expires}&Signature={signature(url, expires)}"
+
+
+def signature(url: str, expires: int) -> str:
+    return hashlib.sha256(f"{url}|{expires}".encode()).hexdigest()[:32]

@@ -1,16 +1,19 @@
 """The sandbox server: a threaded HTTP server on 127.0.0.1, a scheduler and a callback dispatcher.
 
 Use it as `with SandboxServer(SandboxConfig(port=0, speed=100)) as server:` and talk to `server.url`.
+It answers the API under /v1/Accounts/<sid>/ (`api`), recordings under /exotelrecordings/ (`recordings`) and
+the sandbox's own endpoints under /_sandbox/ (`inspection`).
 """
 
 import json
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from sandbox import api, clock, inspection
+from sandbox import api, clock, inspection, recordings
 from sandbox.callbacks import CallbackDispatcher
-from sandbox.calls import Call
+from sandbox.calls import RECORDINGS_PATH, Call
 from sandbox.config import SandboxConfig
 from sandbox.events import callback_plan
 from sandbox.history import seed_history
@@ -36,6 +39,9 @@ class SandboxServer:
         self._httpd = ThreadingHTTPServer((self.config.host, self.config.port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.sandbox = self
+        if not self.config.recordings_base:
+            # RecordingUrls point at this server, with the port it really got (port 0 picks a free one).
+            self.config = replace(self.config, recordings_base=self.url)
         self._thread = threading.Thread(target=self._serve, name="sandbox-http", daemon=True)
 
     @property
@@ -118,6 +124,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._handle()
 
+    def do_HEAD(self):
+        self._handle()
+
     def do_POST(self):
         self._handle()
 
@@ -142,6 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if request.path.startswith("/_sandbox/"):
             response = inspection.handle(sandbox, request)
+        elif request.path.startswith(RECORDINGS_PATH + "/"):
+            response = recordings.handle(sandbox, request)
         else:
             response = api.handle(sandbox, request)
         self._send(response)
@@ -164,7 +175,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(response.body)
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
 
     def log_message(self, format, *args):
         if self.server.sandbox.config.log_requests:

@@ -1,4 +1,4 @@
-"""The home page: an agent's latest calls; a manager's overview of a period, every figure a link to its calls."""
+"""The home page: an agent's latest calls; a manager's overview, every figure a link to its calls."""
 
 import html
 import re

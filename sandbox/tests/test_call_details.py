@@ -131,7 +131,7 @@ def test_it_gives_a_recording_url_and_a_presigned_one_for_recorded_calls(sandbox
 
     call = get(sandbox, f"Calls/{sid}.json", RecordingUrlValidity="30").json()["Call"]
 
-    assert call["RecordingUrl"] == f"https://recordings.exotel.com/exotelrecordings/{sandbox.sid}/{sid}.mp3"
+    assert call["RecordingUrl"] == f"{sandbox.url}/exotelrecordings/{sandbox.sid}/{sid}.mp3"
     assert call["PreSignedRecordingUrl"].startswith(call["RecordingUrl"] + "?Expires=")
 
 

@@ -1,0 +1,24 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.decorators import method_decorator
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts.roles import manager_required
+from exotel_dashboard.listing import ExplainedListMixin
+
+from .filters import AuditFilter
+from .models import AuditEntry
+from .tables import AuditTable
+
+
+@method_decorator(manager_required, name="dispatch")
+class AuditLogView(LoginRequiredMixin, ExplainedListMixin, SingleTableMixin, FilterView):
+    """Managers and admins read the trail; nobody edits it."""
+
+    table_class = AuditTable
+    filterset_class = AuditFilter
+    paginate_by = 50
+    template_name = "audit/log.html"
+    queryset = AuditEntry.objects.all()
+    sort_keys = {"at", "actor_name", "action", "target_type", "target"}
+    sort_help = "choose when, who, did, kind or what."

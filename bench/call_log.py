@@ -1,0 +1,359 @@
+"""The call log at a million calls: server time of each filter, the admin's changelist, the CSV export.
+
+Creates a fresh PostgreSQL database, seeds N calls with calls.seeding, then times every case in this process
+with django.test.Client (DEBUG off), counts each page's queries, streams the whole export and measures its
+memory. Prints the figures against the targets and drops the database. See bench/README.md.
+"""
+
+import argparse
+import math
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+from common import bench_env, fresh_database, migrate_and_set_up_django, show
+
+DB_NAME = "bench_call_log"
+LOCK_KEY = 20261125  # pg_advisory_lock: one run at a time (callbacks.py 20261123, dial_rate.py 20261124)
+TARGET_P95_MS = 100
+TARGET_ROWS_PER_SECOND, TARGET_MEMORY_MB = 50_000, 200
+AGENTS = 5
+EXOPHONES = 6
+FLOWS = 3
+DEEP_PAGE = 2000
+FORM_ERRORS = b'data-testid="filter-errors"'
+NO_ROWS = b"No calls match these filters."
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per case")
+    parser.add_argument("--warm-up", type=int, default=3, help="untimed requests per case first")
+    parser.add_argument("--seed", type=int, default=0)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    with fresh_database(DB_NAME, LOCK_KEY):
+        env = bench_env(
+            DB_NAME,
+            EXOTEL_SID="bench",
+            EXOTEL_API_KEY="bench",
+            EXOTEL_API_TOKEN="bench",
+            PUBLIC_BASE_URL="http://127.0.0.1:8000",
+            ALLOWED_HOSTS="testserver",
+        )
+        migrate_and_set_up_django(env)
+        try:
+            with tempfile.TemporaryDirectory() as static_root:
+                return run(args, static_root)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+
+
+def run(args, static_root):
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    # DEBUG off serves hashed names from collectstatic's manifest, as in production; a throwaway one here.
+    settings.STATIC_ROOT = static_root
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    people = create_people_and_numbers()
+    started = time.perf_counter()
+    seed(args.calls, args.seed)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        # Autovacuum would do this soon after a bulk load; the visibility map allows index-only scans.
+        cursor.execute("VACUUM (ANALYZE) calls_call")
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('calls_call')), version()")
+        size, version = cursor.fetchone()
+
+    show("setup", f"{args.calls:,} calls seeded in {seconds:.0f} s ({args.calls / seconds:,.0f} calls/s)")
+    show("", f"calls_call with its indexes: {size}; {version.split(' on ')[0]}")
+    show(
+        "", f"{args.requests} timed requests per case after {args.warm_up} to warm up; in-process, DEBUG off"
+    )
+    show("", f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before measuring")
+
+    samples = pick_samples(random.Random(args.seed), args.calls, people)
+    clients = {name: logged_in(user) for name, user in people["users"].items()}
+    measure = Measure(args.requests, args.warm_up)
+
+    print(f"\nGET /calls/ (target: p95 ≤ {TARGET_P95_MS} ms)")
+    print(Measure.HEADER)
+    misses = 0
+    for label, user, query, _ in cases(samples):
+        result = measure.page(clients[user], "/calls/", query, admin=False)
+        misses += not result.met
+        print(result.line(label))
+
+    print("\n/admin/calls/call/, the Django admin's changelist as an admin: a baseline, no target")
+    print(Measure.HEADER)
+    for label, _, _, equivalent in cases(samples):
+        if equivalent is None:
+            print(f"{label:38}   no admin equivalent")
+        else:
+            print(
+                measure.page(clients["admin"], "/admin/calls/call/", equivalent, admin=True).line(
+                    label, False
+                )
+            )
+
+    print()
+    export = measure_export(clients["manager"], args.calls)
+    misses += not export
+    judged = len(cases(samples)) + 1
+    show("summary", f"{judged - misses} of {judged} within target ({judged - 1} list cases and the export)")
+    return 0
+
+
+def create_people_and_numbers():
+    """Agents with their own phones, a manager, an admin, ExoPhones and flows (see accounts/demo.py)."""
+    from django.contrib.auth.models import Group, User
+
+    from accounts.models import AgentProfile
+    from accounts.roles import Role
+    from exonumbers.models import ExoPhone, Flow
+
+    exophones = [
+        ExoPhone.objects.create(number=f"+9180307524{i:02}", friendly_name=f"Line {i}")
+        for i in range(EXOPHONES)
+    ]
+    flows = [Flow.objects.create(name=f"Flow {i}", app_id=f"24587{i}") for i in range(FLOWS)]
+
+    def person(username, role, phone=""):
+        user = User.objects.create_user(
+            username, is_staff=role is Role.ADMIN, is_superuser=role is Role.ADMIN
+        )
+        user.groups.add(Group.objects.get(name=role.value))
+        AgentProfile.objects.create(user=user, phone_number=phone, default_exophone=exophones[0])
+        return user
+
+    agents = [person(f"agent{i}", Role.AGENT, f"+9198450123{i:02}") for i in range(AGENTS)]
+    users = {
+        "agent": agents[0],
+        "manager": person("manager", Role.MANAGER),
+        "admin": person("admin", Role.ADMIN),
+    }
+    return {"users": users, "agents": agents, "exophones": exophones, "flows": flows}
+
+
+def seed(count, seed_value):
+    from calls.seeding import seed_calls
+
+    def progress(made):
+        if made % 100_000 == 0 or made == count:
+            print(f"  seeded {made:,} calls", file=sys.stderr, flush=True)
+
+    seed_calls(count=count, seed=seed_value, progress=progress)
+
+
+def pick_samples(rng, count, people):
+    """Values that exist in the data: numbers, Sids and the middle day and month of the six months seeded."""
+    from django.db.models import Max, Min
+    from django.utils import timezone
+
+    from calls.models import Call, Direction
+
+    picked = list(Call.objects.filter(pk__in=rng.sample(range(1, count + 1), min(count, 2000))))
+    inbound = [call for call in picked if call.direction == Direction.INBOUND]
+    outbound = [call for call in picked if call.direction != Direction.INBOUND]
+    span = Call.objects.aggregate(first=Min("date_created"), last=Max("date_created"))
+    middle = timezone.localtime(span["first"] + (span["last"] - span["first"]) / 2).date()
+    month_start = middle.replace(day=1)
+    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return {
+        "callers": [call.from_number for call in inbound[:5]],  # customers who called in
+        "called": [call.to_number for call in outbound[:5]],  # customers we called
+        "exophones": [phone.number for phone in people["exophones"][:5]],
+        "exophone_pk": people["exophones"][0].pk,
+        "sids": [call.sid for call in picked[:5]],
+        "ends": inbound[5].from_number[-4:],
+        "agent": people["agents"][1].pk,
+        "flow": people["flows"][0].pk,
+        "page": max(1, min(DEEP_PAGE, count // 500)),  # exists also with status busy (12% of calls)
+        "day": (middle, middle),
+        "month": (month_start, month_end),
+    }
+
+
+def date_range(days):
+    first, last = days
+    return {"created_from": f"{first:%Y-%m-%d}T00:00", "created_to": f"{last:%Y-%m-%d}T23:59"}
+
+
+def cases(s):
+    """(label, user, query for /calls/, the admin's nearest equivalent or None).
+
+    The admin's equivalents use what calls/admin.py offers: list_filter (status, direction, ExoPhone),
+    date_hierarchy, search (icontains over Sid, From and To) and sorting by a list_display column.
+    """
+    day, month = s["day"][0], s["month"][0]
+    on_day = {"date_created__year": day.year, "date_created__month": day.month, "date_created__day": day.day}
+    in_month = {"date_created__year": month.year, "date_created__month": month.month}
+    duration_column = "7"  # its index in list_display: no action checkbox, as nobody may delete calls
+    page = s["page"]
+    manager = [
+        ("no filter", {}, {}),
+        ("status one", {"status": "completed"}, {"status__exact": "completed"}),
+        ("status several", {"status": ["failed", "canceled", "busy"]}, None),
+        ("direction", {"direction": "outbound-dial"}, {"direction__exact": "outbound-dial"}),
+        ("duration ≥ 600", {"duration__gte": 600}, None),
+        ("duration ≤ 30", {"duration__lte": 30}, None),
+        ("duration = 120", {"duration__eq": 120}, None),
+        ("price ≥ 5", {"price__gte": 5}, None),
+        ("price ≤ 0.6", {"price__lte": "0.6"}, None),
+        ("price = 1.2", {"price__eq": "1.2"}, None),
+        ("created: a day", date_range(s["day"]), on_day),
+        ("created: a month", date_range(s["month"]), in_month),
+        ("from_number one", {"from_number": s["callers"][0]}, {"q": s["callers"][0]}),
+        ("from_number five", {"from_number": ",".join(s["callers"])}, None),
+        ("to_number one", {"to_number": s["called"][0]}, {"q": s["called"][0]}),
+        ("to_number five", {"to_number": ",".join(s["called"])}, None),
+        ("exophone one", {"exophone": s["exophones"][0]}, {"exophone__id__exact": s["exophone_pk"]}),
+        ("exophone five", {"exophone": ",".join(s["exophones"])}, None),
+        ("sid one", {"sid": s["sids"][0]}, {"q": s["sids"][0]}),
+        ("sid five", {"sid": ",".join(s["sids"])}, None),
+        ("number_ends 4 digits", {"number_ends": s["ends"]}, {"q": s["ends"]}),  # admin: contains
+        ("agent", {"agent": s["agent"]}, None),
+        ("flow", {"flow": s["flow"]}, None),
+        ("has_recording", {"has_recording": "true"}, None),
+        (
+            "status+direction+month",
+            {"status": "failed", "direction": "inbound"} | date_range(s["month"]),
+            {"status__exact": "failed", "direction__exact": "inbound"} | in_month,
+        ),
+        (
+            "agent+status, sort -duration",
+            {"agent": s["agent"], "status": "completed", "sort": "-duration"},
+            None,
+        ),
+        ("sort -duration", {"sort": "-duration"}, {"o": f"-{duration_column}"}),
+        ("sort price", {"sort": "price"}, None),
+        (f"page {page}", {"page": page}, {"p": page}),
+        (f"page {page}, status busy", {"status": "busy", "page": page}, {"status__exact": "busy", "p": page}),
+    ]
+    return [(label, "manager", *queries) for label, *queries in manager] + [
+        ("an agent's own calls", "agent", {}, None)
+    ]
+
+
+def logged_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class Result:
+    def __init__(self, times, queries):
+        times = sorted(seconds * 1000 for seconds in times)
+        self.p50, self.p95 = (times[math.ceil(len(times) * share) - 1] for share in (0.50, 0.95))
+        self.max = times[-1]
+        self.queries = queries
+        self.met = self.p95 <= TARGET_P95_MS
+
+    def line(self, label, judged=True):
+        verdict = ("✓" if self.met else "✗") if judged else ""
+        figures = f"{self.p50:8.1f} {self.p95:8.1f} {self.max:8.1f} {self.queries:8}"
+        return f"{label:38}{figures}  {verdict}"
+
+
+class Measure:
+    HEADER = f"{'case':38}{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}"
+
+    def __init__(self, requests, warm_up):
+        self.requests = requests
+        self.warm_up = warm_up
+
+    def page(self, client, path, query, admin):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for _ in range(self.warm_up):
+            check(client.get(path, query), admin)
+        with CaptureQueriesContext(connection) as queries:
+            check(client.get(path, query), admin)
+        count = len(queries)  # each request empties the log
+        times = []
+        for _ in range(self.requests):
+            started = time.perf_counter()
+            response = client.get(path, query)
+            times.append(time.perf_counter() - started)
+            check(response, admin)
+        return Result(times, count)
+
+
+def check(response, admin):
+    """A page that silently shows nothing would be fast for the wrong reason."""
+    body = response.content
+    if admin:
+        wrong = response.status_code != 200 or b'id="result_list"' not in body
+    else:
+        wrong = response.status_code != 200 or FORM_ERRORS in body or NO_ROWS in body
+    if wrong:
+        url = f"{response.request['PATH_INFO']}?{response.request['QUERY_STRING']}"
+        raise SystemExit(f"{url}: {response.status_code}, no rows or the form's errors")
+
+
+def rss_mb():
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def stream_export(client):
+    """Rows streamed (header not counted) and the highest RSS seen while streaming, in MB."""
+    response = client.get("/calls/export.csv")
+    if response.status_code != 200 or not response.streaming:
+        raise SystemExit(f"/calls/export.csv: {response.status_code}")
+    lines, highest = 0, rss_mb()
+    for chunk in response.streaming_content:
+        lines += chunk.count(b"\n")
+        if lines % 10_000 == 0:
+            highest = max(highest, rss_mb())
+    response.close()
+    return lines - 1, highest
+
+
+def measure_export(client, count):
+    """Rows/s and memory of GET /calls/export.csv of every call: one pass timed, one under tracemalloc."""
+    before, maxrss_before = rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    rows, highest = stream_export(client)
+    seconds = time.perf_counter() - started
+    maxrss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if rows != count:
+        raise SystemExit(f"the export had {rows} rows, not {count}")
+    tracemalloc.start()
+    stream_export(client)
+    python_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+
+    rate = rows / seconds
+    grown = highest - before
+    met = rate >= TARGET_ROWS_PER_SECOND and max(grown, python_peak) < TARGET_MEMORY_MB
+    target = f"≥ {TARGET_ROWS_PER_SECOND:,} rows/s under {TARGET_MEMORY_MB} MB"
+    show(
+        "export", f"GET /calls/export.csv as a manager: {rows:,} rows in {seconds:.1f} s, {rate:,.0f} rows/s"
+    )
+    show("", f"RSS {before:.0f} MB before, at most {highest:.0f} MB while streaming: +{grown:.0f} MB")
+    show("", f"ru_maxrss {maxrss_before:.0f} → {maxrss_after:.0f} MB")
+    show("", f"Python allocations: peak {python_peak:.1f} MB (tracemalloc, a second pass)")
+    show("target", f"{target}: {'✓' if met else '✗'}")
+    return met
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Log formatting for every process (web, worker, scheduler, gunicorn): text for people, JSON for machines.
+
+Django-free, so gunicorn.conf.py can use it before Django is loaded. Both formatters redact the callback
+token from whatever they print: it is a password for one call's status updates.
+"""
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+FORMATS = ("text", "json")
+
+# The token in each call's StatusCallback URL (calls/urls.py, "exotel-callback"). Redacted wherever it shows,
+# including Django's own "Not Found: <path>" warnings and tracebacks.
+CALLBACK_TOKEN = re.compile(r"(/callbacks/exotel/\d+/)[^/?#\s\"']+")
+REDACTED = "…"
+
+# Everything a LogRecord holds by itself; any other attribute came from `extra=` and is printed as a field.
+# Except Django's `request`: its text carries the query string, and the request's own line says the rest.
+_NOT_FIELDS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName", "request"}
+
+
+def redact(text: str) -> str:
+    return CALLBACK_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+
+
+def log_format(raw: str) -> str:
+    """Validate LOG_FORMAT (used by settings)."""
+    if raw not in FORMATS:
+        raise ValueError(f"must be one of {', '.join(FORMATS)}")
+    return raw
+
+
+class TextFormatter(logging.Formatter):
+    """Time, level, logger and message on one line (tracebacks below it); the message says it all."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record):
+        return redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, the `extra=` fields, exc."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        for key, value in _extra(record).items():
+            if not isinstance(value, bool | int | float | type(None)):
+                value = redact(str(value))
+            entry[key] = value
+        if record.exc_info:
+            entry["exc"] = redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            entry["stack"] = redact(self.formatStack(record.stack_info))
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def _extra(record):
+    return {key: value for key, value in record.__dict__.items() if key not in _NOT_FIELDS}
+
+
+class GunicornAccessFields(logging.Filter):
+    """Gunicorn's access-log atoms as fields: method, path (without the query string), status, duration."""
+
+    def filter(self, record):
+        atoms = record.args
+        if isinstance(atoms, dict):
+            record.method = atoms.get("m")
+            record.path = atoms.get("U")
+            record.status = _int_or_none(atoms.get("s"))
+            record.duration_ms = atoms.get("M")
+        return True
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def logging_config(fmt: str, level: str) -> dict:
+    """Django's LOGGING: every record to stdout through one formatter."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "text": {"()": TextFormatter},
+            "json": {"()": JsonFormatter},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": fmt, "stream": "ext://sys.stdout"},
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # Django logs each task's start and end; ops.task_logging writes one line per run instead.
+            # Failures still come through, with their traceback.
+            "django.tasks": {"level": "WARNING"},
+        },
+    }
+
+
+def gunicorn_logging_config(fmt: str, level: str, *, access_log: bool) -> dict:
+    """Gunicorn's own log (start-up, workers) in the same format; its access log only when asked for."""
+    config = logging_config(fmt, level)
+    config["filters"] = {"access_fields": {"()": GunicornAccessFields}}
+    config["handlers"]["access"] = {**config["handlers"]["console"], "filters": ["access_fields"]}
+    config["loggers"] = {
+        "gunicorn.error": {"level": level, "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["access"] if access_log else [],
+            "propagate": False,
+        },
+    }
+    return config
