@@ -8,7 +8,7 @@ SANDBOX_PORT ?= 8001
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test setup lint check-deploy browser clean
+.PHONY: run run-prod test setup lint check-deploy browser clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -19,6 +19,11 @@ run: setup
 	@echo "Press Ctrl-C once to stop every process."
 	@echo
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(VENV)/bin/honcho start -f Procfile
+
+# Production settings and processes on this machine: PostgreSQL on 127.0.0.1:5432 (database exotel_prod, or
+# DATABASE_URL), gunicorn, two workers, the scheduler and the sandbox as Exotel, on plain http://127.0.0.1.
+run-prod: $(VENV)/.installed
+	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) scripts/run_prod.py
 
 test: setup browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)

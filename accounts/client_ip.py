@@ -8,8 +8,8 @@ from django.conf import settings
 def client_ip(request):
     """The address our outermost proxy was connected from, or the socket's peer when no proxy is trusted.
 
-    Each of the TRUSTED_PROXY_COUNT proxies appends the address it was connected from to X-Forwarded-For, so the
-    client is that many entries from the right; anything further left was written by the client and is ignored.
+    Each of the TRUSTED_PROXY_COUNT proxies appends the address it was connected from to X-Forwarded-For, so
+    the client is that many entries from the right; anything further left was written by the client: ignored.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:

@@ -67,6 +67,17 @@ def _extra(record):
     return {key: value for key, value in record.__dict__.items() if key not in _NOT_FIELDS}
 
 
+class QuietTaskLifecycle(logging.Filter):
+    """Drop Django's own "task started" and "task finished" lines: ops.task_logging writes one line per run.
+
+    A filter rather than a logger level, because db_worker sets that level from its --verbosity. Failures
+    (ERROR, with the traceback) still come through.
+    """
+
+    def filter(self, record):
+        return record.name != "django.tasks" or record.levelno >= logging.WARNING
+
+
 class GunicornAccessFields(logging.Filter):
     """Gunicorn's access-log atoms as fields: method, path (without the query string), status, duration."""
 
@@ -96,23 +107,25 @@ def logging_config(fmt: str, level: str) -> dict:
             "text": {"()": TextFormatter},
             "json": {"()": JsonFormatter},
         },
+        "filters": {"quiet_task_lifecycle": {"()": QuietTaskLifecycle}},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": fmt, "stream": "ext://sys.stdout"},
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": fmt,
+                "stream": "ext://sys.stdout",
+                "filters": ["quiet_task_lifecycle"],
+            },
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {
-            "django.db.backends": {"level": "WARNING"},
-            # Django logs each task's start and end; ops.task_logging writes one line per run instead.
-            # Failures still come through, with their traceback.
-            "django.tasks": {"level": "WARNING"},
-        },
+        # axes says INFO on every login ("Deleted 0 failed login attempts"); lockouts are WARNING.
+        "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
     }
 
 
 def gunicorn_logging_config(fmt: str, level: str, *, access_log: bool) -> dict:
     """Gunicorn's own log (start-up, workers) in the same format; its access log only when asked for."""
     config = logging_config(fmt, level)
-    config["filters"] = {"access_fields": {"()": GunicornAccessFields}}
+    config["filters"]["access_fields"] = {"()": GunicornAccessFields}
     config["handlers"]["access"] = {**config["handlers"]["console"], "filters": ["access_fields"]}
     config["loggers"] = {
         "gunicorn.error": {"level": level, "handlers": ["console"], "propagate": False},

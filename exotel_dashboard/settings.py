@@ -163,9 +163,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes, for our login page and the admin's): LOGIN_FAILURE_LIMIT wrong passwords for one
-# username from one address lock that pair out for LOGIN_COOLOFF_MINUTES. Keying on the pair means an office behind
-# one NAT address does not lock out all its agents, nor a stranger guessing a username lock its owner out elsewhere.
+# Login throttling (django-axes, on our login page and the admin's): LOGIN_FAILURE_LIMIT wrong passwords for
+# one username from one address lock that pair out for LOGIN_COOLOFF_MINUTES. Keying on the pair means that an
+# office behind one NAT address does not lock out all its agents, nor a stranger guessing a username lock its
+# owner out everywhere.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = _typed("LOGIN_FAILURE_LIMIT", _positive_int, 5)
@@ -175,14 +176,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind reverse proxies, the number of them that append to X-Forwarded-For, so a lockout keys on the client's
-# address rather than the proxy's (accounts/client_ip.py). Keep 0 while clients can reach the app directly: they
-# could then write any address into the header.
+# address rather than the proxy's (accounts/client_ip.py). Keep 0 while clients can reach the app directly:
+# they could then write any address into the header.
 TRUSTED_PROXY_COUNT = _typed("TRUSTED_PROXY_COUNT", _non_negative_int, 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 
-# Content Security Policy, enforced in development too so that a violation shows up before production. Scripts and
-# styles come only from our own static files or from a tag carrying this response's {{ csp_nonce }}: no inline
-# event handlers or style attributes. Recordings play from our own proxy URL, so media stays 'self' as well.
+# Content Security Policy, enforced in development too so that a violation shows up before production. Scripts
+# and styles come only from our own static files or from a tag carrying this response's {{ csp_nonce }}: no
+# inline event handlers or style attributes. Recordings play from our own proxy URL, so media is 'self' too.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -75,9 +75,8 @@ def test_a_presigned_link_goes_without_credentials():
 
 
 def test_it_refuses_a_link_off_the_list_without_sending_anything():
-    with FakeExotel() as exotel:
-        with pytest.raises(ExotelRejected, match="not on an allowed"):
-            client(exotel.url).open_recording("https://attacker.in/a.mp3")
+    with FakeExotel() as exotel, pytest.raises(ExotelRejected, match="not on an allowed"):
+        client(exotel.url).open_recording("https://attacker.in/a.mp3")
     assert exotel.seen == []
 
 

@@ -18,6 +18,7 @@ from calls.tests.test_place_call_on_sandbox import final_call, place
 from exotel_dashboard.logs import (
     GunicornAccessFields,
     JsonFormatter,
+    QuietTaskLifecycle,
     TextFormatter,
     gunicorn_logging_config,
     logging_config,
@@ -129,11 +130,12 @@ def test_log_format_json_or_text_is_checked_at_start_up(monkeypatch):
 def test_the_logging_config_sends_every_record_to_stdout_through_the_chosen_formatter(settings):
     assert settings.LOGGING["handlers"]["console"]["formatter"] == settings.LOG_FORMAT == "text"
     config = logging_config("json", "INFO")
-    assert config["handlers"]["console"] == {
-        "class": "logging.StreamHandler",
-        "formatter": "json",
-        "stream": "ext://sys.stdout",
-    }
+    console = config["handlers"]["console"]
+    assert (console["class"], console["formatter"], console["stream"]) == (
+        "logging.StreamHandler",
+        "json",
+        "ext://sys.stdout",
+    )
     assert config["formatters"]["json"]["()"] is JsonFormatter
 
 
@@ -235,6 +237,14 @@ def test_a_task_about_a_call_names_the_call_and_a_failure_names_the_error(captur
     assert line["outcome"] == "failed"
     assert line["error"] == "calls.models.Call.DoesNotExist"
     assert line["level"] == "WARNING"
+
+
+def test_djangos_own_task_start_and_finish_lines_are_dropped_but_not_its_failures():
+    quiet = QuietTaskLifecycle()
+    started = logging.makeLogRecord({"name": "django.tasks", "levelno": logging.INFO})
+    failed = logging.makeLogRecord({"name": "django.tasks", "levelno": logging.ERROR})
+    ours = logging.makeLogRecord({"name": "exotel_dashboard.task", "levelno": logging.INFO})
+    assert [quiet.filter(r) for r in (started, failed, ours)] == [False, True, True]
 
 
 @task

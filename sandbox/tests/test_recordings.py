@@ -198,7 +198,7 @@ def test_there_is_no_recording_for_unknown_unrecorded_unanswered_or_live_calls(s
 
 def test_a_live_calls_recording_appears_once_the_call_is_over(sandbox_factory):
     sandbox = sandbox_factory(speed=1000)
-    live = sandbox.inject_call(From="09812345601", Status="in-progress", Record="true", Duration="120")
+    live = sandbox.inject_call(From="09812345601", Status="in-progress", Record="true", Duration="1000")
 
     assert fetch(live["recording_url"], auth=sandbox.auth).status_code == 404
     sandbox.wait_for_status(live["sid"], "completed")

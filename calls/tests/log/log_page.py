@@ -1,4 +1,4 @@
-"""The call log as a user reads it: the calls on the page, and what the page says is wrong with the filters."""
+"""The call log as a user reads it: the calls on the page, and what the page says is wrong."""
 
 import re
 from html import unescape
@@ -11,7 +11,7 @@ ERROR_BLOCK = re.compile(r'<div[^>]*data-testid="filter-errors"[^>]*>(.*?)</div>
 
 
 def get(client, query=""):
-    """GET the log with a query string as typed in the address bar, or a dict for the test client to encode."""
+    """GET the log with a query string as typed in the address bar, or a dict to encode."""
     if isinstance(query, dict):
         return client.get("/calls/", query)
     return client.get(f"/calls/?{query}")

@@ -29,7 +29,9 @@ def calls_of_each_length(db):
         ("duration__eq=30.0", {"s30"}),
     ],
 )
-def test_the_bounds_include_the_value_and_exclude_one_second_off(manager_client, calls_of_each_length, query, expected):
+def test_the_bounds_include_the_value_and_exclude_one_second_off(
+    manager_client, calls_of_each_length, query, expected
+):
     assert selected(manager_client, query) == expected
 
 
@@ -41,7 +43,9 @@ def test_the_bounds_include_the_value_and_exclude_one_second_off(manager_client,
         ("duration__gte=0", {"zero", "one", "s29", "s30", "s31"}),
     ],
 )
-def test_a_zero_second_call_is_a_duration_like_any_other(manager_client, calls_of_each_length, query, expected):
+def test_a_zero_second_call_is_a_duration_like_any_other(
+    manager_client, calls_of_each_length, query, expected
+):
     assert selected(manager_client, query) == expected
 
 
@@ -49,11 +53,15 @@ def test_a_zero_second_call_is_a_duration_like_any_other(manager_client, calls_o
     "query",
     ["duration__gte=0", "duration__lte=100000", "duration__eq=0", "duration__lte=-1"],
 )
-def test_a_call_without_a_duration_is_selected_by_no_numeric_filter(manager_client, calls_of_each_length, query):
+def test_a_call_without_a_duration_is_selected_by_no_numeric_filter(
+    manager_client, calls_of_each_length, query
+):
     assert "ringing" not in selected(manager_client, query)
 
 
-def test_a_call_without_a_duration_is_listed_when_duration_is_not_filtered(manager_client, calls_of_each_length):
+def test_a_call_without_a_duration_is_listed_when_duration_is_not_filtered(
+    manager_client, calls_of_each_length
+):
     assert "ringing" in selected(manager_client, "")
 
 
@@ -64,7 +72,9 @@ def test_a_call_without_a_duration_is_listed_when_duration_is_not_filtered(manag
     "duration are listed: duration >= -1 shows the ringing call.",
 )
 @pytest.mark.parametrize("query", ["duration__gte=-1", "duration__lte=10000000000000000000"])
-def test_a_bound_beyond_any_duration_still_leaves_out_calls_without_one(manager_client, calls_of_each_length, query):
+def test_a_bound_beyond_any_duration_still_leaves_out_calls_without_one(
+    manager_client, calls_of_each_length, query
+):
     response = get(manager_client, query)
     assert response.status_code == 200
     assert "ringing" not in rows(response)

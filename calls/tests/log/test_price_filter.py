@@ -37,7 +37,9 @@ def priced_calls(db):
         ("price__gte=0.6001&price__lte=1.1999", {"over"}),
     ],
 )
-def test_the_bounds_include_the_value_and_exclude_the_next_step(manager_client, priced_calls, query, expected):
+def test_the_bounds_include_the_value_and_exclude_the_next_step(
+    manager_client, priced_calls, query, expected
+):
     assert selected(manager_client, query) == expected
 
 

@@ -1,0 +1,212 @@
+"""Every URL in the project, asked by anonymous, agent, other agent, manager and admin, gets the right answer.
+
+A URL added without a row here fails `test_every_url_is_in_the_matrix`, so the matrix stays complete.
+"""
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin as django_admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver, reverse
+
+from accounts.models import SavedView
+from audit.models import AuditEntry
+from calls.callback_urls import callback_token
+from calls.models import CallEvent
+from calls.tests.factories import make_call
+
+ROLES = ("anonymous", "agent", "other_agent", "manager", "admin")
+LOGIN = "login"  # a redirect to the login page
+ADMIN_LOGIN = "admin-login"  # a redirect to the admin's login page
+ELSEWHERE = "redirect"  # a redirect, not to a login page
+
+# name: (method, {role: expected}); "*" is every role not named.
+MATRIX = {
+    "login": ("GET", {"anonymous": 200, "*": ELSEWHERE}),
+    "logout": ("POST", {"*": LOGIN}),
+    "healthz": ("GET", {"*": 503}),  # no worker has beaten in a test: 503, but never a login page
+    "sync-health": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "audit-log": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "saved-views": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "saved-view-save": ("POST", {"anonymous": LOGIN, "*": ELSEWHERE}),
+    "saved-view-open": ("GET", {"anonymous": LOGIN, "agent": ELSEWHERE, "*": 404}),
+    "saved-view-delete": ("GET", {"anonymous": LOGIN, "agent": 200, "*": 404}),
+    "home": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "call-log": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "call-export": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "call-new": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "call-new-flow": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "number-lookup": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "call-detail": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
+    "call-refresh": ("POST", {"anonymous": LOGIN, "other_agent": 404, "*": ELSEWHERE}),
+    "call-status": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
+    "call-recording": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
+    "exotel-callback": ("POST", {"*": 200}),  # no login: the secret is in the URL
+}
+
+# The admin: anonymous users go to our login page, people without staff status to the admin's; an admin gets
+# these for each registered model.
+ADMIN_ADDS = {"numbers.ExoPhone", "numbers.Flow", "auth.User"}
+ADMIN_CHANGES = ADMIN_ADDS
+
+
+def walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield namespace + pattern.name
+
+
+@pytest.fixture
+def people(agent, other_agent, manager, admin):
+    return {"agent": agent, "other_agent": other_agent, "manager": manager, "admin": admin}
+
+
+@pytest.fixture
+def world(sandbox, settings, agent, exophone, flow):
+    settings.EXOTEL_API_URL, settings.EXOTEL_SID = sandbox.url, sandbox.sid
+    settings.EXOTEL_API_KEY, settings.EXOTEL_API_TOKEN = sandbox.auth
+    exotel_call = sandbox.inject_call(From="09812345601", Record="true", Duration="60")
+    call = make_call(
+        sid=exotel_call["sid"], agent=agent, status="completed", recording_url=exotel_call["recording_url"]
+    )
+    event = CallEvent.objects.create(call=call, source="details", dedupe_key="matrix", status="completed")
+    saved = SavedView.objects.create(owner=agent, name="Mine", query="status=completed")
+    entry = AuditEntry.objects.create(
+        actor=agent, actor_name="asha", action="call-placed", target_type="call"
+    )
+    attempt = AccessAttempt.objects.create(
+        username="x", ip_address="10.0.0.1", user_agent="t", failures_since_start=1
+    )
+    log = AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
+    failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
+    return {
+        "call": call,
+        "saved": saved,
+        "objects": {
+            "numbers.ExoPhone": exophone,
+            "numbers.Flow": flow,
+            "auth.User": agent,
+            "auth.Group": Group.objects.get(name="Agent"),
+            "calls.Call": call,
+            "calls.CallEvent": event,
+            "audit.AuditEntry": entry,
+            "axes.AccessAttempt": attempt,
+            "axes.AccessLog": log,
+            "axes.AccessFailureLog": failure,
+        },
+    }
+
+
+def app_url(name, world):
+    call, saved = world["call"], world["saved"]
+    kwargs = {
+        "saved-view-open": {"view_id": saved.pk},
+        "saved-view-delete": {"view_id": saved.pk},
+        "call-detail": {"call_id": call.pk},
+        "call-refresh": {"call_id": call.pk},
+        "call-status": {"call_id": call.pk},
+        "call-recording": {"call_id": call.pk},
+        "exotel-callback": {"call_id": call.pk, "token": callback_token(call.pk)},
+    }.get(name, {})
+    url = reverse(name, kwargs=kwargs)
+    extra = {"number-lookup": "?to=%2B919876543210"}.get(name, "")
+    return url + extra
+
+
+def ask(client, method, url, data=None):
+    if method == "POST":
+        return client.post(url, data or {})
+    return client.get(url)
+
+
+def outcome(response):
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith("/admin/login/"):
+            return ADMIN_LOGIN
+        if location.startswith("/login/"):
+            return LOGIN
+        return ELSEWHERE
+    return response.status_code
+
+
+POST_DATA = {
+    "saved-view-save": {"name": "Busy ones", "query": "status=busy"},
+    "exotel-callback": {"CallSid": "", "Status": "completed"},
+}
+
+
+def test_every_url_is_in_the_matrix():
+    names = {name for name in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+    assert names == set(MATRIX)
+
+
+def test_each_role_gets_the_expected_answer_from_each_url(client, people, world):
+    wrong = []
+    for role in ROLES:
+        for name, (method, expected) in MATRIX.items():
+            client.logout()  # also undoes the previous row's logout, and any session it changed
+            if role != "anonymous":
+                client.force_login(people[role])
+            data = dict(POST_DATA.get(name, {}))
+            if name == "exotel-callback":
+                data["CallSid"] = world["call"].sid
+            answer = outcome(ask(client, method, app_url(name, world), data))
+            want = expected.get(role, expected.get("*"))
+            if answer != want:
+                wrong.append(f"{name} as {role}: {answer}, expected {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+def admin_urls(world):
+    """Every admin page, with a real object for each registered model's object pages."""
+    urls = [("index", reverse("admin:index")), ("password_change", reverse("admin:password_change"))]
+    for model, model_admin in django_admin.site._registry.items():
+        label = model._meta.label
+        info = model._meta.app_label, model._meta.model_name
+        urls.append((f"{label} list", reverse("admin:{}_{}_changelist".format(*info))))
+        urls.append((f"{label} add", reverse("admin:{}_{}_add".format(*info))))
+        obj = world["objects"].get(label)
+        if obj is not None:
+            for page in ("change", "history", "delete"):
+                urls.append((f"{label} {page}", reverse(f"admin:{info[0]}_{info[1]}_{page}", args=[obj.pk])))
+        urls.append((f"{label} app", reverse("admin:app_list", args=[info[0]])))
+    agent = world["objects"]["auth.User"]
+    urls.append(("auth.User password", reverse("admin:auth_user_password_change", args=[agent.pk])))
+    content_type = ContentType.objects.get_for_model(agent)
+    urls.append(("view on site", reverse("admin:view_on_site", args=[content_type.pk, agent.pk])))
+    return urls
+
+
+def expected_for_admin(what):
+    label, _, page = what.rpartition(" ")
+    if what in ("index", "password_change") or page in ("list", "app", "history", "password"):
+        return 200
+    if page == "change":
+        return 200  # a change page without change permission shows the object read-only
+    if page == "add":
+        return 200 if label in ADMIN_ADDS else 403
+    if page == "delete":
+        deletable = ADMIN_CHANGES | {"axes.AccessAttempt"}
+        return 200 if label in deletable else 403
+    return 404  # "view on site": people have no page outside the admin
+
+
+def test_only_admins_get_into_the_admin(client, people, world):
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(people[role])
+        for what, url in admin_urls(world):
+            answer = outcome(client.get(url))
+            want = {"admin": expected_for_admin(what), "anonymous": LOGIN}.get(role, ADMIN_LOGIN)
+            if role == "anonymous" and answer == ADMIN_LOGIN:
+                answer = LOGIN  # the admin's own pages send strangers to its login form: a login all the same
+            if answer != want:
+                wrong.append(f"{what} ({url}) as {role}: {answer}, expected {want}")
+    assert not wrong, "\n".join(wrong)
