@@ -4,14 +4,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .logs import log_format, logging_config
 from .settings import *  # noqa: F403
-from .settings import ALLOWED_HOSTS, LOG_LEVEL, STORAGES, _bool, _typed, env
+from .settings import ALLOWED_HOSTS, LOG_LEVEL, STORAGES, _bool, _typed
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_SSL_REDIRECT = _typed("SECURE_SSL_REDIRECT", _bool, True)
 # Health checks may come over plain HTTP from inside the network; the answer holds nothing secret.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_SECONDS = _typed("SECURE_HSTS_SECONDS", int, 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"

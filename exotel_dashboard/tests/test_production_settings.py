@@ -1,4 +1,4 @@
-"""Production settings: HTTPS, JSON logs and hashed static files; plain http only on this machine's loopback."""
+"""Production settings: HTTPS, JSON logs, hashed static files; plain http only on this machine's loopback."""
 
 import json
 import os
@@ -16,6 +16,7 @@ GOOD = {
     "PUBLIC_BASE_URL": "https://calls.example.in",
     "ALLOWED_HOSTS": "calls.example.in",
 }
+INHERITED_NOT = ("EXOTEL_", "DATABASE_URL", "LOG_", "LOCAL_HTTP", "SECURE_", "DEBUG", "DJANGO_SETTINGS")
 READ = """
 import json
 from exotel_dashboard import production as s
@@ -29,7 +30,7 @@ print(json.dumps({
 
 
 def production(**env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("EXOTEL_", "DATABASE_URL", "LOG_"))}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(INHERITED_NOT)}
     environment.update(GOOD | env)
     return subprocess.run(
         [sys.executable, "-c", READ],
