@@ -17,7 +17,6 @@ class AuditLogView(LoginRequiredMixin, ExplainedListMixin, SingleTableMixin, Fil
 
     table_class = AuditTable
     filterset_class = AuditFilter
-    paginate_by = 50
     template_name = "audit/log.html"
     queryset = AuditEntry.objects.all()
     sort_keys = {"at", "actor_name", "action", "target_type", "target"}

@@ -25,6 +25,7 @@ from .callback_urls import callback_url
 from .exotel_records import record_event
 from .failures import plain_reason
 from .models import Call, CallEvent, Status
+from .reconcile import PENDING_CHECK
 from .services import call_record_observation
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def claim(call_id):
 
 def release(call_id):
     Call.objects.filter(pk=call_id, status=Status.QUEUED, sid__isnull=True).update(
-        status=Status.PENDING, next_check_at=None
+        status=Status.PENDING, next_check_at=timezone.now() + PENDING_CHECK
     )
 
 

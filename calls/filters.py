@@ -13,7 +13,23 @@ from exonumbers.models import Flow
 from .filter_fields import DigitsField, PhoneListField, SidListField
 from .models import Call, Direction, Status
 
+MAX_SECONDS = 10**7  # longer than any call (Exotel's TimeLimit is four hours)
+MAX_PRICE = 10**6
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SecondsFilter(django_filters.NumberFilter):
+    """Whole seconds, as Exotel counts them; bounds a call could never reach are refused, not dropped."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_SECONDS, **kwargs)
+
+
+class PriceFilter(django_filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=4, **kwargs)
 
 
 class PhoneListFilter(django_filters.Filter):
@@ -64,18 +80,12 @@ class CallFilter(django_filters.FilterSet):
         field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
     )
     created_to = CreatedUntilFilter(label="Created until", widget=DATETIME_INPUT)
-    duration__gte = django_filters.NumberFilter(
-        field_name="duration", lookup_expr="gte", label="Duration ≥ (s)"
-    )
-    duration__lte = django_filters.NumberFilter(
-        field_name="duration", lookup_expr="lte", label="Duration ≤ (s)"
-    )
-    duration__eq = django_filters.NumberFilter(
-        field_name="duration", lookup_expr="exact", label="Duration = (s)"
-    )
-    price__gte = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="Price ≥")
-    price__lte = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="Price ≤")
-    price__eq = django_filters.NumberFilter(field_name="price", lookup_expr="exact", label="Price =")
+    duration__gte = SecondsFilter(field_name="duration", lookup_expr="gte", label="Duration ≥ (s)")
+    duration__lte = SecondsFilter(field_name="duration", lookup_expr="lte", label="Duration ≤ (s)")
+    duration__eq = SecondsFilter(field_name="duration", lookup_expr="exact", label="Duration = (s)")
+    price__gte = PriceFilter(field_name="price", lookup_expr="gte", label="Price ≥")
+    price__lte = PriceFilter(field_name="price", lookup_expr="lte", label="Price ≤")
+    price__eq = PriceFilter(field_name="price", lookup_expr="exact", label="Price =")
     from_number = PhoneListFilter(label="From")
     to_number = PhoneListFilter(label="To")
     # Exotel's PhoneNumber filter: the ExoPhone as the call carries it, registered with us or not.

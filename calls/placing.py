@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Call, Direction, Status
+from .reconcile import PENDING_CHECK
 from .tasks import dial_call
 
 
@@ -33,6 +34,8 @@ def call_place(*, agent, form) -> Call | None:
         "custom_field": data.get("custom_field") or "",
         "request_options": form.options(),
         "idempotency_key": key,
+        # Should the dial task be lost with its worker, the reconciler enqueues it again (calls/reconcile.py).
+        "next_check_at": timezone.now() + PENDING_CHECK,
     }
     try:
         with transaction.atomic():

@@ -17,6 +17,9 @@ BATCH = 200
 # A connect whose outcome we never learned: Exotel's bulk list shows the call once it has ended.
 FIND_WINDOW_BEFORE = timedelta(minutes=2)
 FIND_WINDOW_AFTER = timedelta(minutes=15)
+# A call still pending this long after it was placed has lost its dial task (see redial_stale_call).
+PENDING_CHECK = timedelta(minutes=2)
+DIAL_DEADLINE = timedelta(minutes=15)
 
 
 def due_calls(now):
@@ -53,7 +56,26 @@ def check_call(call, *, client, now):
         return call_upsert_record(record=record, source=CallEvent.Source.DETAILS)
     if call.status in {Status.UNKNOWN, Status.QUEUED}:
         return find_unknown_call(call, client=client, now=now)
+    if call.status == Status.PENDING:
+        return redial_stale_call(call, now=now)
     call_mark_checked(call_id=call.pk)
+    return "unchanged"
+
+
+def redial_stale_call(call, *, now):
+    """A pending call whose dial task was lost (its worker died before claiming it): enqueue the dial again.
+
+    Safe however many dial tasks there are: only one can claim the call (pending → queued). A call nobody could
+    dial for DIAL_DEADLINE is given up: ringing a customer that late would surprise the agent more than help.
+    """
+    from .tasks import dial_call  # the tasks module imports this one
+
+    if now - call.date_created > DIAL_DEADLINE:
+        call_give_up(call_id=call.pk, reason="The call could not be dialled in time; place it again.")
+        return "changed"
+    Call.objects.filter(pk=call.pk, status=Status.PENDING).update(next_check_at=now + PENDING_CHECK)
+    dial_call.enqueue(call.pk)
+    log.info("call %s still pending after %s: dial enqueued again", call.pk, now - call.date_created)
     return "unchanged"
 
 

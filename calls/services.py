@@ -108,10 +108,10 @@ def call_mark_checked(*, call_id: int, error: str = "") -> None:
 
 
 def call_give_up(*, call_id: int, reason: str) -> None:
-    """Exotel has no record of a call whose connect outcome we never learned: it was not placed."""
+    """A call that was never placed: Exotel has no record of it, or it waited too long to be dialled."""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call_id)
-        if call.status not in {Status.UNKNOWN, Status.QUEUED} or call.sid:
+        if call.status not in {Status.UNKNOWN, Status.QUEUED, Status.PENDING} or call.sid:
             return
         call.status = Status.NOT_PLACED
         call.error_message = reason

@@ -24,7 +24,6 @@ from .tables import CallTable
 class CallLogView(LoginRequiredMixin, ExplainedListMixin, SingleTableMixin, FilterView):
     table_class = CallTable
     filterset_class = CallFilter
-    paginate_by = 50
     template_name = "calls/log.html"
     sort_keys = {"date_created", "duration", "price"}
     sort_help = "choose date, duration or price."

@@ -117,8 +117,15 @@ def logging_config(fmt: str, level: str) -> dict:
             },
         },
         "root": {"handlers": ["console"], "level": level},
-        # axes says INFO on every login ("Deleted 0 failed login attempts"); lockouts are WARNING.
-        "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+        "loggers": {
+            # Django's own handlers (a stderr one in DEBUG, admin e-mails) would bypass the redaction.
+            "django": {"handlers": [], "propagate": True},
+            # runserver's request lines: ops.middleware writes one per request already.
+            "django.server": {"handlers": [], "propagate": True, "level": "WARNING"},
+            "django.db.backends": {"level": "WARNING"},
+            # axes says INFO on every login ("Deleted 0 failed login attempts"); lockouts are WARNING.
+            "axes": {"level": "WARNING"},
+        },
     }
 
 

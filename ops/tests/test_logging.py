@@ -139,6 +139,12 @@ def test_the_logging_config_sends_every_record_to_stdout_through_the_chosen_form
     assert config["formatters"]["json"]["()"] is JsonFormatter
 
 
+def test_djangos_own_loggers_go_through_the_redacting_handler_only():
+    assert logging.getLogger("django").handlers == []
+    assert logging.getLogger("django").propagate is True
+    assert logging.getLogger("django.server").propagate is True
+
+
 def test_gunicorns_access_log_is_off_unless_asked_for():
     assert (
         gunicorn_logging_config("json", "INFO", access_log=False)["loggers"]["gunicorn.access"]["handlers"]

@@ -72,7 +72,3 @@ def test_a_free_call_has_a_price_of_zero(manager_client, priced_calls, query, ex
 def test_a_call_not_priced_yet_is_selected_by_no_price_filter(manager_client, priced_calls, query):
     assert "unpriced" not in selected(manager_client, query)
     assert "unpriced" in selected(manager_client, "")
-
-
-def test_a_price_finer_than_stored_matches_nothing_and_is_no_error(manager_client, priced_calls):
-    assert selected(manager_client, "price__eq=0.60001") == set()
