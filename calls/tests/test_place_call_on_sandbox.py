@@ -1,8 +1,12 @@
 """Calls placed through the form reach Exotel (the sandbox, over a real socket) and end in the right state."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from calls.exotel_client import shared_client
 from calls.models import Call
 from calls.reconcile import reconcile_calls
 from exotel_dashboard.testing import point_app_at, wait_until
@@ -147,3 +151,43 @@ def test_refresh_from_exotel_fills_a_call_whose_callbacks_were_lost(app_on_sandb
     assert b"Asked Exotel" in response.content
     call.refresh_from_db()
     assert call.status == "completed"
+
+
+def connects(sandbox):
+    return [r for r in sandbox.requests() if r["path"].endswith("/Calls/connect.json")]
+
+
+def test_a_call_whose_dial_task_died_is_dialled_once_by_the_reconciler(app_on_sandbox, agent, exophone):
+    sandbox = app_on_sandbox
+    placed = timezone.now() - timedelta(minutes=3)
+    call = Call.objects.create(
+        status="pending",
+        agent=agent,
+        exophone=exophone,
+        phone_number=exophone.number,
+        from_number=agent.agent_profile.phone_number,
+        to_number="+919876543205",
+        date_created=placed,
+        next_check_at=placed + timedelta(minutes=2),  # as call_place leaves it; no dial task ever ran
+    )
+    for _ in range(3):  # the reconciler runs every minute; only the first run may dial
+        reconcile_calls(client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE))
+    assert final_call(call).status == "completed"
+    assert len(connects(sandbox)) == 1
+
+
+def test_a_call_nobody_could_dial_for_a_quarter_hour_is_given_up(app_on_sandbox, agent, exophone):
+    placed = timezone.now() - timedelta(minutes=16)
+    call = Call.objects.create(
+        status="pending",
+        agent=agent,
+        from_number=agent.agent_profile.phone_number,
+        to_number="+919876543205",
+        exophone=exophone,
+        date_created=placed,
+        next_check_at=placed + timedelta(minutes=2),
+    )
+    reconcile_calls(client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE))
+    call.refresh_from_db()
+    assert call.status == "not-placed" and "could not be dialled in time" in call.error_message
+    assert connects(app_on_sandbox) == []
