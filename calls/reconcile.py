@@ -65,8 +65,8 @@ def check_call(call, *, client, now):
 def redial_stale_call(call, *, now):
     """A pending call whose dial task was lost (its worker died before claiming it): enqueue the dial again.
 
-    Safe however many dial tasks there are: only one can claim the call (pending → queued). A call nobody could
-    dial for DIAL_DEADLINE is given up: ringing a customer that late would surprise the agent more than help.
+    Safe however many dial tasks there are: only one can claim the call (pending → queued). A call nobody
+    could dial for DIAL_DEADLINE is given up: ringing a customer that late would surprise the agent.
     """
     from .tasks import dial_call  # the tasks module imports this one
 

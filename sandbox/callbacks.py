@@ -11,6 +11,7 @@ import contextlib
 import json
 import random
 import threading
+import time
 import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -104,10 +105,11 @@ class CallbackDispatcher:
 
     def _attempt(self, delivery: Delivery, attempt: int, generation: int) -> None:
         body, content_type = encode(delivery)
-        status = error = None
+        status = error = elapsed_ms = None
         if delivery.lost:
             outcome = "lost"
         else:
+            started = time.perf_counter()
             try:
                 response = requests.post(
                     delivery.url,
@@ -119,6 +121,8 @@ class CallbackDispatcher:
                 status = response.status_code
             except requests.RequestException as exc:
                 error = f"{type(exc).__name__}: {exc}"
+            # How long the receiver took to answer (or to fail), as Exotel would see it.
+            elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
             outcome = "delivered" if status is not None and 200 <= status < 300 else "failed"
         now = clock.now()
         entry = {
@@ -133,6 +137,7 @@ class CallbackDispatcher:
             "outcome": outcome,
             "response_status": status,
             "error": error,
+            "elapsed_ms": elapsed_ms,
             "time": clock.stamp(clock.ist(now)),
             "epoch": now,
         }

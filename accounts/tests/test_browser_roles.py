@@ -19,12 +19,19 @@ def test_an_agent_sees_my_calls_only(page, agent):
 
 def test_a_manager_sees_the_overview(page, manager):
     log_in(page, manager)
-    assert nav_texts(page) == ["Overview", "Call log", "Call a customer", "Sync health"]
+    assert nav_texts(page) == ["Overview", "Call log", "Call a customer", "Sync health", "Audit trail"]
 
 
 def test_an_admin_reaches_django_admin(page, admin):
     log_in(page, admin)
-    assert nav_texts(page) == ["Overview", "Call log", "Call a customer", "Sync health", "Admin"]
+    assert nav_texts(page) == [
+        "Overview",
+        "Call log",
+        "Call a customer",
+        "Sync health",
+        "Audit trail",
+        "Admin",
+    ]
     page.get_by_role("link", name="Admin").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("link", name="ExoPhones").is_visible()
