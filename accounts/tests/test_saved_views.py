@@ -72,7 +72,7 @@ def test_the_same_name_is_free_for_another_user(manager, agent):
     ("query", "problem"),
     [
         ("status=bogus", "Status: Select a valid choice."),
-        ("duration__gte=long", "Duration ≥ (s): Enter a number."),
+        ("duration__gte=long", "Duration ≥ (s): Enter a whole number."),
         ("number_ends=12", "Number ends with: At least three digits."),
         ("sort=agent", "Cannot sort by 'agent'"),
     ],
