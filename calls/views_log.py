@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.data import TableQuerysetData
 
 from accounts.roles import is_manager, manager_required, role_required
 from audit.models import Action
@@ -18,6 +19,19 @@ from .export import csv_rows
 from .filters import CallFilter
 from .selectors import calls_visible_to
 from .tables import CallTable
+
+
+class IdsFirst(TableQuerysetData):
+    """The log's rows, a page's ids found first: sorting and skipping read index entries, not whole rows.
+
+    With a million calls, page 2,000 (OFFSET 99,950) and the DISTINCT that status and direction filters add
+    took 300-600 ms over whole rows joined to their agent, ExoPhone and flow (bench/call_log.py).
+    """
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.data.filter(pk__in=self.data.values("pk")[key])
+        return super().__getitem__(key)
 
 
 @method_decorator(role_required, name="dispatch")
@@ -33,6 +47,9 @@ class CallLogView(LoginRequiredMixin, ExplainedListMixin, SingleTableMixin, Filt
 
     def get_filterset_kwargs(self, filterset_class):
         return super().get_filterset_kwargs(filterset_class) | {"show_agent": is_manager(self.request.user)}
+
+    def get_table_data(self):
+        return IdsFirst(super().get_table_data())
 
     def get_table_kwargs(self):
         return {"exclude": () if is_manager(self.request.user) else ("agent",)}

@@ -42,7 +42,7 @@ def test_bad_filters_are_refused_with_a_reason(client, manager, calls):
     client.force_login(manager)
     response = client.get("/calls/export.csv?duration__gte=abc")
     assert response.status_code == 400
-    assert b"Enter a number" in response.content
+    assert b"Enter a whole number" in response.content
 
 
 def test_anonymous_users_are_sent_to_login(client, db):
