@@ -1,6 +1,7 @@
-"""The filtered call log as CSV, streamed row by row so a million calls take constant memory."""
+"""The filtered call log as CSV, streamed in chunks of rows, so a million calls take constant memory."""
 
 import csv
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -24,31 +25,40 @@ COLUMNS = [
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LABELS = {**dict(Status.choices), **dict(Direction.choices)}
+LABELLED = [i for i, (name, _) in enumerate(COLUMNS) if name in {"status", "direction"}]
 
 
-class Echo:
-    def write(self, value):
-        return value
+class Lines(list):
+    """Where csv.writer writes: the lines of one chunk."""
+
+    write = list.append
 
 
-def cell(value, zone):
-    if value is None:
-        return ""
-    if hasattr(value, "astimezone"):
-        return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-    text = str(value)
-    # A spreadsheet would run a cell that starts like a formula; a leading apostrophe keeps it text.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def cells(row, zone):
+    """Times in the user's zone; numbers and None as they are (csv writes None as an empty cell)."""
+    return [
+        # A spreadsheet would run a cell that starts like a formula; a leading apostrophe keeps it text.
+        ("'" + value if value.startswith(FORMULA_STARTS) else value)
+        if isinstance(value, str)
+        else value.astimezone(zone).isoformat(" ", "seconds")[:19]  # %Y-%m-%d %H:%M:%S, faster
+        if isinstance(value, datetime)
+        else value
+        for value in row
+    ]
 
 
 def csv_rows(queryset, chunk_size=2000):
+    """The header, then one string per `chunk_size` rows: a string per row cost more than the rows did."""
     zone = timezone.get_current_timezone()
-    writer = csv.writer(Echo())
-    header = [label if name != "date_created" else f"{label} ({zone.key})" for name, label in COLUMNS]
-    yield writer.writerow(header)
-    names = [name for name, _ in COLUMNS]
-    for row in queryset.values_list(*names).iterator(chunk_size=chunk_size):
-        values = dict(zip(names, row, strict=True))
-        values["status"] = LABELS.get(values["status"], values["status"])
-        values["direction"] = LABELS.get(values["direction"], values["direction"])
-        yield writer.writerow([cell(values[name], zone) for name in names])
+    lines = Lines()
+    writer = csv.writer(lines)
+    writer.writerow([label if name != "date_created" else f"{label} ({zone.key})" for name, label in COLUMNS])
+    for row in queryset.values_list(*[name for name, _ in COLUMNS]).iterator(chunk_size=chunk_size):
+        values = cells(row, zone)
+        for i in LABELLED:
+            values[i] = LABELS.get(values[i], values[i])
+        writer.writerow(values)
+        if len(lines) > chunk_size:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
