@@ -71,11 +71,33 @@ class SidListFilter(django_filters.Filter):
         return qs.filter(sid__in=value) if value else qs
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """`status=` with nothing after it (a hand-made link) means no status was chosen, not a bad one."""
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in super().value_from_datadict(data, files, name) if value]
+
+
+class CallFilterForm(forms.Form):
+    """Ranges that can select nothing are more likely a slip than a question: say so."""
+
+    RANGES = [
+        ("created_from", "created_to", "“Created from” is after “Created until”."),
+        ("duration__gte", "duration__lte", "The shortest duration is longer than the longest."),
+        ("price__gte", "price__lte", "The lowest price is above the highest."),
+    ]
+
+    def clean(self):
+        data = super().clean()
+        for low, high, message in self.RANGES:
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(None, message)
+        return data
+
+
 class CallFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
-    direction = django_filters.MultipleChoiceFilter(
-        choices=Direction.choices, widget=forms.CheckboxSelectMultiple
-    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=Checkboxes)
+    direction = django_filters.MultipleChoiceFilter(choices=Direction.choices, widget=Checkboxes)
     created_from = django_filters.DateTimeFilter(
         field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
     )
@@ -106,6 +128,7 @@ class CallFilter(django_filters.FilterSet):
     class Meta:
         model = Call
         fields = []
+        form = CallFilterForm
 
     def __init__(self, *args, show_agent=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ import pytest
 
 from calls.tests.factories import T0, make_call
 
-from .log_page import errors_shown, get, rows
+from .log_page import errors_shown, get, listed, rows
 
 SIX_NUMBERS = "9876543210, 9876543211, 9876543212, 9876543213, 9876543214, 9876543215"
 
@@ -119,3 +119,24 @@ def test_a_doubled_minus_in_the_sort_is_explained(manager_client, calls):
     response = get(manager_client, "sort=--duration")
     assert response.status_code == 200
     assert "Cannot sort by" in errors_shown(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "created_from=2026-11-21T00:00&created_to=2026-11-20T00:00",
+            "“Created from” is after “Created until”.",
+        ),
+        ("duration__gte=31&duration__lte=29", "The shortest duration is longer than the longest."),
+        ("price__gte=2&price__lte=1", "The lowest price is above the highest."),
+    ],
+)
+def test_a_range_that_can_select_nothing_is_explained(manager_client, calls, query, message):
+    response = get(manager_client, query)
+    assert response.status_code == 200
+    assert message in errors_shown(response)
+
+
+def test_an_empty_status_in_a_hand_made_link_means_any_status(manager_client, calls):
+    assert listed(manager_client, "status=&direction=") == ["newer", "older"]
