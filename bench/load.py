@@ -67,7 +67,6 @@ KILL_DIAL_WAIT = 60  # seconds to wait for the slow call's dial to be under way 
 RESTART_WAIT = 20  # Procfile.prod starts a stopped db_worker again after 2 s
 CALLBACK_PATH = re.compile(r"/callbacks/exotel/(\d+)/")
 SLEEP_SYSCALLS = {"35", "230"}  # nanosleep, clock_nanosleep (x86-64): a db_worker waiting for work
-POLL_SYSCALLS = {"7", "271"}  # poll, ppoll: waiting on a socket
 
 
 def parse_args():
@@ -386,18 +385,28 @@ def syscall(pid):
     return ["gone"]
 
 
-def busiest_worker(pids):
-    """The db_worker most likely in the middle of a dial: waiting on a socket with a long timeout."""
+def describe(state):
+    names = {"7": "waiting on a socket (poll)", "271": "waiting on a socket (ppoll)", "running": "running"}
+    return names.get(state, "idle (sleep)" if state in SLEEP_SYSCALLS else f"in syscall {state}")
 
-    def rank(pid):
-        call = syscall(pid)
-        if call[0] in POLL_SYSCALLS and len(call) > 3 and int(call[3], 16) >= 1000:
-            return 0, call[0]
-        return (2 if call[0] in SLEEP_SYSCALLS else 1), call[0]
 
-    ranked = sorted((rank(pid), pid) for pid in pids)
-    (_, state), pid = ranked[0]
-    return pid, {"7": "poll", "271": "ppoll", "35": "sleep", "230": "sleep"}.get(state, state)
+def dialling_worker(pids, seconds):
+    """The db_worker that runs the slow dial: the only one not sleeping between polls for work.
+
+    While a dial_call task is RUNNING, some worker holds it; a worker sleeping in db_worker's poll interval
+    holds no task. So when all but one sleep, that one is dialling. Another task (a reconcile, which can take
+    seconds) may keep the other worker busy for a while: wait for a moment when it sleeps. (None, states) if
+    that moment does not come.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        states = {pid: syscall(pid)[0] for pid in pids}
+        awake = [pid for pid, state in states.items() if state not in SLEEP_SYSCALLS]
+        if len(awake) == 1:
+            return awake[0], describe(states[awake[0]])
+        if time.monotonic() > deadline:
+            return None, ", ".join(f"{pid} {describe(state)}" for pid, state in states.items())
+        time.sleep(0.05)
 
 
 def kill_worker(run, start):
@@ -406,21 +415,27 @@ def kill_worker(run, start):
     run.stop.wait(max(0.0, start + args.minutes * 60 * args.kill_worker_at - time.monotonic()))
     if run.stop.is_set():
         return
-    kill = run.kill = {"pid": None, "at": None, "call": None, "state": None, "restarted": None}
+    kill = run.kill = {"pid": None, "at": None, "clock": None, "utc": None, "call": None}
+    kill |= {"state": "the dial was not seen running", "restarted": None}
     client = Client(run, random.Random())
     placed = client.login(*AGENTS[1]) and place_call(client, AGENTS[1][0], digits_wanted=97)
+    before = db_workers(args.database_url)
+    pid = None
     if placed:
         kill["call"] = placed["id"]
-        wait_for_dial(args.database_url, placed["id"])
-        time.sleep(1)  # the request is out; the sandbox holds its answer for 30 s
-    before = db_workers(args.database_url)
+        if wait_for_dial(args.database_url, placed["id"]):
+            time.sleep(1)  # the request is out; the sandbox holds its answer for 30 s
+            pid, kill["state"] = dialling_worker(before, seconds=20)
     if not before:
         kill["state"] = "no db_worker found"
         return
-    pid, kill["state"] = busiest_worker(before)
+    if pid is None:  # no telling which one dials: kill one anyway
+        pid = before[0]
+        kill["state"] = f"{describe(syscall(pid)[0])}; which one dialled was not clear ({kill['state']})"
+    kill["utc"] = datetime.datetime.now(datetime.UTC)
     os.kill(pid, signal.SIGKILL)
-    kill["pid"], kill["at"] = pid, time.monotonic() - start
-    print(f"killed db_worker pid {pid} ({kill['state']}) at {kill['at']:.1f} s", flush=True)
+    kill["pid"], kill["at"], kill["clock"] = pid, time.monotonic() - start, time.strftime("%H:%M:%S")
+    print(f"killed db_worker pid {pid} ({kill['state']}) at {kill['at']:.1f} s, {kill['clock']}", flush=True)
     deadline = time.monotonic() + RESTART_WAIT
     while time.monotonic() < deadline:
         new = set(db_workers(args.database_url)) - set(before)
@@ -549,13 +564,19 @@ def settle(database_url, after, minutes):
 
 
 def task_rows(database_url, since):
+    """{status: count} of the task rows enqueued since, and the RUNNING ones: [(task, args, started)]."""
     with connect(database_url) as conn:
-        rows = conn.execute(
+        counts = conn.execute(
             """SELECT status, count(*) FROM django_tasks_database_dbtaskresult WHERE enqueued_at >= %s
                GROUP BY status""",
             [since],
         ).fetchall()
-    return dict(rows)
+        running = conn.execute(
+            """SELECT task_path, args_kwargs -> 'args', started_at FROM django_tasks_database_dbtaskresult
+               WHERE enqueued_at >= %s AND status = 'RUNNING' ORDER BY started_at""",
+            [since],
+        ).fetchall()
+    return dict(counts), running
 
 
 def sandbox_truth(url):
@@ -606,7 +627,8 @@ def check_calls(calls, truth):
             problem = "its Sid is not the sandbox's call for it"
         elif sid and status != truth_status:
             problem = f"the sandbox says {truth_status}"
-        elif status == "completed" and talked != truth_talk:
+        elif status == "completed" and talked is not None and talked != truth_talk:
+            # None: not known yet (the bulk list has no talk time; the reconciler asks for it later)
             problem = f"talked {talked} s, the sandbox says {truth_talk} s"
         elif not sid and status != "not-placed":
             problem = "no Sid but not not-placed"
@@ -759,13 +781,16 @@ def report(run, calls, truth, tasks, times, machine):
         else f"NOT all final after {settled:.0f} s",
     )
     show("wrong final states", f"{len(wrong)} of {len(calls)}   (the app against the sandbox and the table)")
+    untimed = sum(call[1] == "completed" and call[7] is None for call in calls)
+    show("", f"completed without a talk time yet: {untimed}   (known from the bulk list; reconcile fills it)")
     show("lost", f"{len(lost)}   (never dialled)")
     show("dialled twice", f"{len(twice)}   (more than one connect request or sandbox call per app call)")
     for line in (wrong + lost + twice)[:15]:
         show("  call", line)
-    kill_ok = kill_figures(run)
-    failed_tasks = tasks.get("FAILED", 0)
-    show("tasks", f"{dict(sorted(tasks.items()))}; failed: {failed_tasks}")
+    counts, running = tasks
+    kill_ok = kill_figures(run, running)
+    failed_tasks = counts.get("FAILED", 0)
+    show("tasks", f"{dict(sorted(counts.items()))}; failed: {failed_tasks}")
     bad_doubles = len(doubles) - double_ok + shared_keys
     ok = errors == 0 and not wrong and not lost and not twice and bad_doubles == 0 and failed_tasks == 0
     ok = ok and kill_ok
@@ -773,7 +798,8 @@ def report(run, calls, truth, tasks, times, machine):
     return 0 if ok else 1
 
 
-def kill_figures(run):
+def kill_figures(run, running):
+    """The kill, and the task its worker was running: the one row left RUNNING since (started before it)."""
     kill = run.kill
     if run.args.kill_worker_at == 0:
         show("worker kill", "skipped (--kill-worker-at 0)")
@@ -781,8 +807,17 @@ def kill_figures(run):
     if not kill or kill["pid"] is None:
         show("worker kill", f"NOT done: {(kill and kill['state']) or 'the load ended first'}")
         return False
-    call = f", while it dialled call {kill['call']} (slow connect)" if kill["call"] else ""
-    show("worker kill", f"pid {kill['pid']} SIGKILLed at {kill['at']:.1f} s; it was in {kill['state']}{call}")
+    when = f"{kill['at']:.1f} s into the load ({kill['clock']})"
+    show("worker kill", f"pid {kill['pid']} SIGKILLed {when}, {kill['state']}")
+    stranded = [
+        f"{path.rsplit('.', 1)[-1]}({', '.join(map(str, args))})"
+        for path, args, started in running
+        if started and started <= kill["utc"]
+    ]
+    show("", f"its task, left RUNNING: {', '.join(stranded) or 'none (it was idle)'}")
+    if kill["call"]:
+        hit = f"dial_call({kill['call']})" in stranded
+        show("", f"killed while dialling call {kill['call']} (slow connect): {'yes' if hit else 'NO'}")
     restarted = kill["restarted"]
     show(
         "", f"restarted: yes, pid {restarted[0]} after {restarted[1]:.1f} s" if restarted else "restarted: NO"

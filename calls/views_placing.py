@@ -9,6 +9,7 @@ from audit.models import Action
 from audit.services import audit_record
 from exonumbers.phone import InvalidNumber, to_e164
 from exotel_dashboard.exotel import ExotelError
+from ops.ratelimit import RateLimitTimeout
 
 from .exotel_client import shared_client
 from .forms import ClickToCallForm, FlowCallForm
@@ -19,6 +20,7 @@ from .status_display import describe
 from .tasks import refresh_call as refresh_call_task
 
 NUMBER_INFO_TTL = 24 * 3600
+LOOKUP_MAX_WAIT = 2  # seconds for a rate-limit slot: the lookup is a nicety, dials come first
 
 
 def _place(request, form_class, template):
@@ -102,8 +104,8 @@ def number_lookup(request):
     info = cache.get(key)
     if info is None:
         try:
-            info = shared_client().number_info(number)
-        except ExotelError:
+            info = shared_client(max_wait=LOOKUP_MAX_WAIT).number_info(number)
+        except (ExotelError, RateLimitTimeout):
             return render(
                 request, "calls/_lookup.html", {"error": "Exotel could not tell us about this number."}
             )

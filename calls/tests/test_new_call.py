@@ -150,3 +150,17 @@ def test_managers_see_raw_event_bodies_and_agents_do_not(client, agent, manager)
     client.force_login(agent)
     page = client.get(f"/calls/{call.pk}/").content
     assert b"secret-ish" not in page and b"Raw body" not in page
+
+
+def test_the_number_lookup_gives_up_quickly_when_dials_have_used_the_minute(
+    agent_client, settings, monkeypatch
+):
+    from calls import views_placing
+    from ops.ratelimit import acquire
+
+    settings.EXOTEL_RATE_LIMIT_PER_MINUTE = 1
+    monkeypatch.setattr(views_placing, "LOOKUP_MAX_WAIT", 0.2)
+    acquire()  # a dial took the minute's only slot
+    response = agent_client.get("/calls/lookup/?to=%2B919876543210")
+    assert response.status_code == 200
+    assert "Exotel could not tell us about this number." in response.content.decode()
