@@ -89,9 +89,11 @@ class Call(models.Model):
             models.Index(fields=["exophone", "-date_created"], name="call_exophone_newest"),
             models.Index(fields=["phone_number", "-date_created"], name="call_phone_number_newest"),
             models.Index(fields=["next_check_at"], name="call_next_check"),
-            # The log sorted by price as calls/tables.py orders it: PostgreSQL keeps nulls last in ascending
-            # indexes. Sorted by -duration (nulls last too): call_longest, PostgreSQL only (migration 0004).
+            # The log sorted by duration or price as calls/tables.py orders it: PostgreSQL keeps nulls last in
+            # ascending indexes. Sorted by -duration or -price (nulls last too): call_longest, call_dearest,
+            # PostgreSQL only (migrations 0004 and 0005).
             models.Index(fields=["price", "-date_created", "-id"], name="call_cheapest"),
+            models.Index(fields=["duration", "-date_created", "-id"], name="call_shortest"),
         ]
 
     def __str__(self):
