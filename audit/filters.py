@@ -1,13 +1,15 @@
 import django_filters
 from django import forms
 
+from calls.filters import Checkboxes
+
 from .models import Action, AuditEntry
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.MultipleChoiceFilter(choices=Action.choices, widget=forms.CheckboxSelectMultiple)
+    action = django_filters.MultipleChoiceFilter(choices=Action.choices, widget=Checkboxes)
     actor = django_filters.CharFilter(
         field_name="actor_name", lookup_expr="iexact", label="Person (username)"
     )

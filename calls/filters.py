@@ -74,6 +74,9 @@ class SidListFilter(django_filters.Filter):
 class Checkboxes(forms.CheckboxSelectMultiple):
     """`status=` with nothing after it (a hand-made link) means no status was chosen, not a bad one."""
 
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-check-input"} | (attrs or {}), choices)
+
     def value_from_datadict(self, data, files, name):
         return [value for value in super().value_from_datadict(data, files, name) if value]
 

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.demo import load_demo
+from calls.tasks import sync_recent
+
+FIRST_SYNC_DELAY = timedelta(seconds=5)
 
 
 class Command(BaseCommand):
@@ -15,3 +21,7 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: demo users with known passwords would be unsafe here.")
         for username, password, role in load_demo():
             self.stdout.write(f"  {role:<8} {username} / {password}")
+        backend = sync_recent.get_backend()
+        if backend.supports_defer:
+            # Import the sandbox's past calls once it listens, rather than at the next five-minute mark.
+            sync_recent.using(run_after=timezone.now() + FIRST_SYNC_DELAY).enqueue()
