@@ -18,9 +18,10 @@ run: setup
 	@echo "Exotel Dashboard: http://127.0.0.1:$(PORT)/   (sandbox Exotel on http://127.0.0.1:$(SANDBOX_PORT)/)"
 	@echo "Press Ctrl-C once to stop every process."
 	@echo
-# The ports win over .env, so `PORT=9000 SANDBOX_PORT=9001 make run` stays one consistent setup.
+# The ports win over .env (which the processes read themselves; honcho must not load it over them), so
+# `PORT=9000 SANDBOX_PORT=9001 make run` stays one consistent setup.
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) EXOTEL_API_URL=http://127.0.0.1:$(SANDBOX_PORT) \
-	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho start -f Procfile
+	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho start -f Procfile -e /dev/null
 
 # Production settings and processes on this machine: PostgreSQL on 127.0.0.1:5432 (database exotel_prod, or
 # DATABASE_URL), gunicorn, two workers, the scheduler and the sandbox as Exotel, on plain http://127.0.0.1.
