@@ -36,6 +36,11 @@ class CallTable(tables.Table):
         order_by = "-date_created"
         empty_text = "No calls match these filters."
         attrs = {"class": "table table-sm align-middle", "data-testid": "call-table"}
+        template_name = "calls/_call_table.html"
+
+    @property
+    def shows_agent(self):
+        return "agent" not in (self.exclude or ())
 
     def render_date_created(self, value):
         # What DateTimeColumn shows, without rendering a template for each row.

@@ -1,5 +1,7 @@
 """Whatever the filters, an agent only ever sees their own calls; only managers and admins pick an agent."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -75,3 +77,13 @@ def test_the_log_asks_strangers_to_log_in(client, db):
     response = client.get("/calls/?status=completed")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("who", ["agent_client", "manager_client"])
+def test_each_row_has_a_cell_under_each_heading(request, calls, who):
+    page = request.getfixturevalue(who).get("/calls/").content.decode()
+    table = page[page.index('data-testid="call-table"') :]
+    headings = len(re.findall(r"<th[ >]", table[: table.index("</thead>")]))
+    body = table[table.index("<tbody") : table.index("</tbody>")]
+    assert body.count("<td") == headings * body.count("<tr")
+    assert ("Agent" in table[: table.index("</thead>")]) == (who == "manager_client")
