@@ -1,24 +1,21 @@
 import django_tables2 as tables
 from django.db.models import F
-from django.utils import dateformat, timezone
-from django.utils.html import format_html
 
 from .models import Call
-from .templatetags.phone_links import phone_link
 
 
 class CallTable(tables.Table):
-    date_created = tables.Column(verbose_name="Created", linkify=("call-detail", {"call_id": tables.A("pk")}))
+    """The log's headings, sorting and paging; each row is written by templates/calls/_call_table.html."""
+
+    date_created = tables.Column(verbose_name="Created")
     from_number = tables.Column(verbose_name="From", orderable=False)
     to_number = tables.Column(verbose_name="To", orderable=False)
     exophone = tables.Column(verbose_name="ExoPhone", orderable=False, accessor="exophone__friendly_name")
     agent = tables.Column(verbose_name="Agent", orderable=False, accessor="agent__username")
     status = tables.Column(orderable=False)
     direction = tables.Column(orderable=False)
-    duration = tables.Column(
-        verbose_name="Duration (s)", attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
-    price = tables.Column(attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    duration = tables.Column(verbose_name="Duration (s)", attrs={"th": {"class": "num"}})
+    price = tables.Column(attrs={"th": {"class": "num"}})
 
     class Meta:
         model = Call
@@ -41,19 +38,6 @@ class CallTable(tables.Table):
     @property
     def shows_agent(self):
         return "agent" not in (self.exclude or ())
-
-    def render_date_created(self, value):
-        # What DateTimeColumn shows, without rendering a template for each row.
-        return dateformat.format(timezone.localtime(value), "d M Y, H:i")
-
-    def render_from_number(self, value):
-        return phone_link(value)
-
-    def render_to_number(self, value):
-        return phone_link(value)
-
-    def render_status(self, value):  # the choice's label: django-tables2 shows get_status_display()
-        return format_html('<span class="badge text-bg-secondary status-badge">{}</span>', value)
 
     def order_date_created(self, queryset, is_descending):
         direction = "-" if is_descending else ""
