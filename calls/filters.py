@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -81,6 +82,27 @@ class Checkboxes(forms.CheckboxSelectMultiple):
         return [value for value in super().value_from_datadict(data, files, name) if value]
 
 
+class FewChoices(django_filters.fields.ModelChoiceIterator):
+    """The few agents or flows in one plain query: iterator()'s server-side cursor costs PostgreSQL three more
+    round trips, which a page of the call log paid for each select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class FewChoicesField(django_filters.fields.ModelChoiceField):
+    iterator = FewChoices
+
+
+class FewChoicesFilter(django_filters.ModelChoiceFilter):
+    field_class = FewChoicesField
+
+
 class CallFilterForm(forms.Form):
     """Ranges that can select nothing are more likely a slip than a question: say so."""
 
@@ -117,11 +139,11 @@ class CallFilter(django_filters.FilterSet):
     exophone = PhoneListFilter(field_name="phone_number", label="ExoPhone")
     sid = SidListFilter(label="Sid")
     number_ends = NumberEndsFilter(label="Number ends with")
-    agent = django_filters.ModelChoiceFilter(
+    agent = FewChoicesFilter(
         queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username"),
         null_label="No agent",
     )
-    flow = django_filters.ModelChoiceFilter(queryset=Flow.objects.all())
+    flow = FewChoicesFilter(queryset=Flow.objects.all())
     has_recording = django_filters.BooleanFilter(
         method="filter_has_recording",
         label="Recording",

@@ -1,5 +1,7 @@
 """Phone numbers: parse any common Indian form, store E.164, show Exotel's national form."""
 
+import functools
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 
@@ -41,6 +43,7 @@ def national(e164: str) -> str:
     return "0" + str(parsed.national_number)
 
 
+@functools.lru_cache(maxsize=10_000)  # a page of the call log shows a hundred numbers, many of them again
 def pretty(e164: str) -> str:
     try:
         parsed = phonenumbers.parse(e164, DEFAULT_REGION)

@@ -13,6 +13,8 @@ os.environ.setdefault("PUBLIC_BASE_URL", "http://testserver")
 
 from .settings import *  # noqa: F403
 
+# Each test empties the cache (testing.empty_cache): never a shared Redis, even when REDIS_URL is set.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True

@@ -26,6 +26,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: a number looked up by one test is not another's answer."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_person(username, role, phone="", exophone=None):
     user = User.objects.create_user(username, f"{username}@example.in", PASSWORD, first_name=username.title())
     user.groups.add(Group.objects.get(name=role.value))
