@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from calls.filters import Checkboxes
+from calls.filters import CheckboxesFilter
 
 from .models import Action, AuditEntry
 
@@ -9,7 +9,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilter(django_filters.FilterSet):
-    action = django_filters.MultipleChoiceFilter(choices=Action.choices, widget=Checkboxes)
+    action = CheckboxesFilter(choices=Action.choices)
     actor = django_filters.CharFilter(
         field_name="actor_name", lookup_expr="iexact", label="Person (username)"
     )

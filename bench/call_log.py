@@ -254,6 +254,13 @@ def cases(s):
             {"status": "busy", "page": page},
             {"status__exact": "busy", "p": admin_page},
         ),
+        (
+            f"page {page}, inbound",
+            {"direction": "inbound", "page": page},
+            {"direction__exact": "inbound", "p": admin_page},
+        ),
+        (f"page {page}, duration ≥ 60", {"duration__gte": 60, "page": page}, None),
+        (f"page {page}, with recording", {"has_recording": "true", "page": page}, None),
     ]
     return [(label, "manager", *queries) for label, *queries in manager] + [
         ("an agent's own calls", "agent", {}, None)

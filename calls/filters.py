@@ -82,6 +82,14 @@ class Checkboxes(forms.CheckboxSelectMultiple):
         return [value for value in super().value_from_datadict(data, files, name) if value]
 
 
+class CheckboxesFilter(django_filters.MultipleChoiceFilter):
+    """Any of several values of one column, without django-filter's DISTINCT: such a filter joins nothing,
+    and at a million calls de-duplicating cost a deep page 20 ms of its 32."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=Checkboxes, distinct=False, **kwargs)
+
+
 class FewChoices(django_filters.fields.ModelChoiceIterator):
     """The few agents or flows in one plain query: iterator()'s server-side cursor costs PostgreSQL three more
     round trips, which a page of the call log paid for each select."""
@@ -121,8 +129,8 @@ class CallFilterForm(forms.Form):
 
 
 class CallFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=Checkboxes)
-    direction = django_filters.MultipleChoiceFilter(choices=Direction.choices, widget=Checkboxes)
+    status = CheckboxesFilter(choices=Status.choices)
+    direction = CheckboxesFilter(choices=Direction.choices)
     created_from = django_filters.DateTimeFilter(
         field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
     )
