@@ -1,8 +1,9 @@
 """Every callback shape Exotel sends, and every way a delivery can go wrong."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError
@@ -264,9 +265,27 @@ def test_a_deleted_call_is_404(client):
     assert client.post(url, terminal()).status_code == 404
 
 
+def exotel_time(moment):
+    return moment.astimezone(ZoneInfo("Asia/Kolkata")).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def test_a_completed_call_without_price_is_scheduled_for_a_check(client):
     call = make_call(status="ringing")
-    client.post(url_for(call), terminal())
+    now = datetime.now(UTC)
+    started, ended = exotel_time(now - timedelta(seconds=70)), exotel_time(now)
+    just_ended = {"DateCreated": started, "StartTime": started, "DateUpdated": ended, "EndTime": ended}
+    client.post(url_for(call), terminal(**just_ended))
     call.refresh_from_db()
     assert call.price is None
     assert call.next_check_at is not None
+
+
+def test_a_call_from_days_ago_without_price_is_not_checked_again(client):
+    call = make_call(status="ringing")
+    then = datetime.now(UTC) - timedelta(days=3)
+    days_ago = {"DateCreated": exotel_time(then), "DateUpdated": exotel_time(then + timedelta(seconds=70))}
+    client.post(url_for(call), terminal(**days_ago))
+    call.refresh_from_db()
+    assert call.status == "completed"
+    assert call.price is None
+    assert call.next_check_at is None
