@@ -1,5 +1,7 @@
 """Place a call: one row per intent, dialled by a background task once the row is committed."""
 
+from typing import NamedTuple
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -8,16 +10,18 @@ from .reconcile import PENDING_CHECK
 from .tasks import dial_call
 
 
-def call_place(*, agent, form) -> Call | None:
-    """Create the pending call for a valid form, or return the one this form's token already made.
+class Placed(NamedTuple):
+    call: Call | None  # None when the token belongs to someone else's call (a tampered form)
+    is_new: bool  # False when this form's token already made the call (the form posted twice)
 
-    None when the token belongs to someone else's call (a tampered form).
-    """
+
+def call_place(*, agent, form) -> Placed:
+    """Create the pending call for a valid form, or find the one this form's token already made."""
     data = form.cleaned_data
     key = data["idempotency_key"]
     existing = Call.objects.filter(idempotency_key=key, agent=agent).first()
     if existing:
-        return existing
+        return Placed(existing, is_new=False)
     flow = data.get("flow")
     customer = data["to"]
     fields = {
@@ -42,5 +46,5 @@ def call_place(*, agent, form) -> Call | None:
             call = Call.objects.create(**fields)
             transaction.on_commit(lambda: dial_call.enqueue(call.pk))
     except IntegrityError:  # the same form posted twice at the same moment
-        return Call.objects.filter(idempotency_key=key, agent=agent).first()
-    return call
+        return Placed(Call.objects.filter(idempotency_key=key, agent=agent).first(), is_new=False)
+    return Placed(call, is_new=True)

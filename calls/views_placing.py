@@ -27,15 +27,16 @@ def _place(request, form_class, template):
     if request.method == "POST":
         form = form_class(request.POST, agent=request.user)
         if form.is_valid():
-            call = call_place(agent=request.user, form=form)
+            call, is_new = call_place(agent=request.user, form=form)
             if call is not None:
-                audit_record(
-                    request=request,
-                    action=Action.CALL_PLACED,
-                    target_type="call",
-                    target_id=call.pk,
-                    target=call,
-                )
+                if is_new:
+                    audit_record(
+                        request=request,
+                        action=Action.CALL_PLACED,
+                        target_type="call",
+                        target_id=call.pk,
+                        target=call,
+                    )
                 return redirect("call-detail", call_id=call.pk)
             form.add_error(None, "This form was already used. Reload the page and try again.")
     else:

@@ -25,6 +25,15 @@ def test_placing_a_call_is_recorded(client, agent, exophone):
     assert AuditEntry.objects.get().ip_address == "127.0.0.1"
 
 
+def test_a_form_posted_twice_is_recorded_once(client, agent, exophone):
+    client.force_login(agent)
+    form = {"to": "+919876543205", "exophone": exophone.pk, "idempotency_key": str(uuid.uuid4())}
+    first, second = client.post("/calls/new/", form), client.post("/calls/new/", form)
+    assert first.url == second.url
+    call_id = first.url.rstrip("/").rsplit("/", 1)[1]
+    assert entries() == [("asha", "call-placed", "call", call_id)]
+
+
 def test_an_export_is_recorded_with_its_filters(client, manager):
     client.force_login(manager)
     response = client.get("/calls/export.csv?status=completed&status=busy&duration__gte=30&to_number=")
