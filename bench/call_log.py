@@ -37,13 +37,18 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=30, help="timed requests per case")
     parser.add_argument("--warm-up", type=int, default=2, help="untimed requests per case first (at least 1)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the database {DB_NAME} afterwards and reuse one kept before (seeding takes minutes)",
+    )
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
     started = time.perf_counter()
-    with fresh_database(DB_NAME, LOCK_KEY):
+    with fresh_database(DB_NAME, LOCK_KEY, keep=args.keep):
         env = bench_env(
             DB_NAME,
             EXOTEL_SID="bench",
@@ -73,17 +78,21 @@ def run(args, static_root):
     settings.STATIC_ROOT = static_root
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    people = create_people_and_numbers()
-    started = time.perf_counter()
-    seed(args.calls, args.seed)
-    seconds = time.perf_counter() - started
+    people = kept_people_and_numbers(args.calls) if args.keep else None
+    if people:
+        show("setup", f"{args.calls:,} calls kept from an earlier run (--keep)")
+    else:
+        people = create_people_and_numbers()
+        started = time.perf_counter()
+        seed(args.calls, args.seed)
+        seconds = time.perf_counter() - started
+        show("setup", f"{args.calls:,} calls seeded in {seconds:.0f} s ({args.calls / seconds:,.0f} calls/s)")
     with connection.cursor() as cursor:
         # Autovacuum would do this soon after a bulk load; the visibility map allows index-only scans.
         cursor.execute("VACUUM (ANALYZE) calls_call")
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('calls_call')), version()")
         size, version = cursor.fetchone()
 
-    show("setup", f"{args.calls:,} calls seeded in {seconds:.0f} s ({args.calls / seconds:,.0f} calls/s)")
     show("", f"calls_call with its indexes: {size}; {version.split(' on ')[0]}")
     show("", f"in-process django.test.Client, DEBUG off; {os.cpu_count()} CPUs")
 
@@ -150,6 +159,28 @@ def create_people_and_numbers():
         "admin": person("admin", Role.ADMIN),
     }
     return {"users": users, "agents": agents, "exophones": exophones, "flows": flows}
+
+
+def kept_people_and_numbers(count):
+    """What create_people_and_numbers made in a kept database, or None when it is empty."""
+    from django.contrib.auth.models import User
+
+    from calls.models import Call
+    from exonumbers.models import ExoPhone, Flow
+
+    kept = Call.objects.count()
+    if not kept:
+        return None
+    if kept != count:
+        raise SystemExit(f"The kept database {DB_NAME} holds {kept:,} calls: pass --calls {kept} or drop it.")
+    agents = list(User.objects.filter(username__startswith="agent").order_by("username"))
+    users = {"agent": agents[0]} | {name: User.objects.get(username=name) for name in ("manager", "admin")}
+    return {
+        "users": users,
+        "agents": agents,
+        "exophones": list(ExoPhone.objects.order_by("pk")),
+        "flows": list(Flow.objects.order_by("pk")),
+    }
 
 
 def seed(count, seed_value):

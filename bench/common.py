@@ -14,20 +14,24 @@ ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
 
 @contextlib.contextmanager
-def fresh_database(name, lock_key):
+def fresh_database(name, lock_key, keep=False):
     """Create `name` afresh and drop it afterwards; yields the admin connection.
 
+    With keep, a database left by an earlier kept run is reused, and this run's is left in place.
     The advisory lock is held to the end, so that a second run cannot drop this run's database.
     """
     with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
         if not admin.execute("SELECT pg_try_advisory_lock(%s)", [lock_key]).fetchone()[0]:
             raise SystemExit(f"Another run using the database {name} is going on this PostgreSQL server.")
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # left by a killed run
-        admin.execute(f"CREATE DATABASE {name}")
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (keep and exists):
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # left by a killed run
+            admin.execute(f"CREATE DATABASE {name}")
         try:
             yield admin
         finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if not keep:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def bench_env(database, **settings):
