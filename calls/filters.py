@@ -79,7 +79,7 @@ class Checkboxes(forms.CheckboxSelectMultiple):
         super().__init__({"class": "form-check-input"} | (attrs or {}), choices)
 
     def value_from_datadict(self, data, files, name):
-        return [value for value in super().value_from_datadict(data, files, name) if value]
+        return [value for value in super().value_from_datadict(data, files, name) or () if value]
 
 
 class CheckboxesFilter(django_filters.MultipleChoiceFilter):

@@ -147,6 +147,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"].setdefault("CONN_MAX_AGE", _typed("CONN_MAX_AGE", int, 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django's widget HTML, the plain inputs and selects written without a template each (form_rendering.py).
+FORM_RENDERER = "exotel_dashboard.form_rendering.WidgetsInPython"
 # The call log's covering index (calls.Call.Meta) is a plain index on SQLite, which is what small logs need.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
