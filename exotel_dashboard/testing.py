@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connections
 
 from accounts.models import AgentProfile
 from accounts.roles import Role
@@ -89,6 +90,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # The test's queries ran in Playwright's context, whose connection the test database's teardown
+        # cannot see: closed here, or PostgreSQL refuses to drop a database still in use.
+        connections.close_all()
 
 
 @pytest.fixture
