@@ -61,6 +61,7 @@ class CallbackDispatcher:
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sandbox-callback")
         self._queues: dict[str, deque] = {}  # per call, while a worker is draining it
         self._queues_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def schedule(self, when: float, deliveries: list[Delivery]) -> None:
         """Deliver these in order at `when` (real epoch seconds), after the call's earlier callbacks."""
@@ -80,14 +81,20 @@ class CallbackDispatcher:
         while True:
             with self._queues_lock:
                 queue = self._queues[call_sid]
-                if not queue:
+                if not queue or self._stopping.is_set():
                     del self._queues[call_sid]
                     return
                 deliveries, generation = queue.popleft()
             self._deliver_all(deliveries, generation)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Deliver nothing more, and return once no delivery is in flight.
+
+        A receiver's tests clear its database after stopping the sandbox: a callback still arriving then
+        would write into that (seen: a deadlock with PostgreSQL's TRUNCATE).
+        """
+        self._stopping.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _submit(self, function, *args) -> None:
         with contextlib.suppress(RuntimeError):  # the pool is shut down: the server is stopping
@@ -95,8 +102,10 @@ class CallbackDispatcher:
 
     def _deliver_all(self, deliveries: list[Delivery], generation: int) -> None:
         for delivery in deliveries:
+            if self._stopping.is_set():
+                return
             self._attempt(delivery, 1, generation)
-            if not delivery.lost and self._twice():
+            if not delivery.lost and self._twice() and not self._stopping.is_set():
                 self._attempt(replace(delivery, duplicate=True), 1, generation)
 
     def _twice(self) -> bool:
