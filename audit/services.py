@@ -24,6 +24,18 @@ def audit_record(*, request, action, target_type, target_id="", target="", detai
     )
 
 
+def audit_object(*, request, action, obj, details=None):
+    """An entry about one row: its kind (the model's verbose name), key and name."""
+    return audit_record(
+        request=request,
+        action=action,
+        target_type=str(obj._meta.verbose_name),
+        target_id=obj.pk,
+        target=obj,
+        details=details,
+    )
+
+
 def _valid_ip(address):
     try:
         return str(ipaddress.ip_address(address))
@@ -49,11 +61,6 @@ class AuditedAdmin:
 
     def _audit(self, request, action, obj, message):
         readable = LogEntry(change_message=json.dumps(message) if message else "").get_change_message()
-        audit_record(
-            request=request,
-            action=action,
-            target_type=str(self.model._meta.verbose_name),
-            target_id=obj.pk,
-            target=str(obj),
-            details={"change": readable} if readable else {},
+        audit_object(
+            request=request, action=action, obj=obj, details={"change": readable} if readable else {}
         )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import role_required
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_object
 from exotel_dashboard.exotel import ExotelError
 
 from .exotel_client import shared_client
@@ -28,13 +28,7 @@ def call_recording(request, call_id):
         raise Http404("This call has no recording.")
     byte_range = request.headers.get("Range")
     if not byte_range or byte_range.replace(" ", "") == "bytes=0-":  # a new play, not a seek or a resume
-        audit_record(
-            request=request,
-            action=Action.RECORDING_PLAYED,
-            target_type="call",
-            target_id=call.pk,
-            target=call,
-        )
+        audit_object(request=request, action=Action.RECORDING_PLAYED, obj=call)
     try:
         # Not throttled: recordings are not API requests and do not count against Exotel's rate limit.
         upstream = shared_client(throttled=False).open_recording(call.recording_url, byte_range=byte_range)

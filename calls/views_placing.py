@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_manager, role_required
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_object
 from exonumbers.phone import InvalidNumber, to_e164
 from exotel_dashboard.exotel import ExotelError
 from ops.ratelimit import RateLimitTimeout
@@ -30,13 +30,7 @@ def _place(request, form_class, template):
             call, is_new = call_place(agent=request.user, form=form)
             if call is not None:
                 if is_new:
-                    audit_record(
-                        request=request,
-                        action=Action.CALL_PLACED,
-                        target_type="call",
-                        target_id=call.pk,
-                        target=call,
-                    )
+                    audit_object(request=request, action=Action.CALL_PLACED, obj=call)
                 return redirect("call-detail", call_id=call.pk)
             form.add_error(None, "This form was already used. Reload the page and try again.")
     else:
