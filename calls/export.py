@@ -32,7 +32,7 @@ COLUMNS = [
 NUMBERS = {"duration", "conversation_duration", "price"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHOICES = {"status": Status.choices, "direction": Direction.choices}
-LABELS = {**dict(Status.choices), **dict(Direction.choices)}
+LABELS = {value: label for choices in CHOICES.values() for value, label in choices}
 LABELLED = [i for i, (name, _) in enumerate(COLUMNS) if name in CHOICES]
 LINE_END = "\n"  # what PostgreSQL's COPY writes
 CHUNK_BYTES = 64 * 1024

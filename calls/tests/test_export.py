@@ -13,6 +13,8 @@ from calls.models import Call
 
 from .factories import T0, make_call
 
+pytestmark = pytest.mark.django_db
+
 
 def rows(response):
     assert response["Content-Type"] == "text/csv"
@@ -57,8 +59,6 @@ def test_bad_filters_are_refused_with_a_reason(client, manager, calls):
 def test_anonymous_users_are_sent_to_login(client, db):
     assert client.get("/calls/export.csv").status_code == 302
 
-
-pytestmark = pytest.mark.django_db
 
 TRICKY_TEXTS = [
     "",
