@@ -292,6 +292,12 @@ def cases(s):
         ),
         (f"page {page}, duration ≥ 60", {"duration__gte": 60, "page": page}, None),
         (f"page {page}, with recording", {"has_recording": "true", "page": page}, None),
+        (
+            f"page {page}, completed by duration",
+            {"status": "completed", "sort": "duration", "page": page},
+            {"status__exact": "completed", "o": duration_column, "p": admin_page},
+        ),
+        (f"page {page}, inbound by -price", {"direction": "inbound", "sort": "-price", "page": page}, None),
     ]
     return [(label, "manager", *queries) for label, *queries in manager] + [
         ("an agent's own calls", "agent", {}, None)

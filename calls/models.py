@@ -30,6 +30,15 @@ class Direction(models.TextChoices):
     OUTBOUND_API = "outbound-api", "Outbound (API)"
 
 
+# What the log filters on besides numbers, Sids and dates: indexes that carry them answer a filtered deep page
+# without reading the rows.
+FILTERED_COLUMNS = ("status", "direction", "duration", "price", "agent", "exophone", "flow")
+
+
+def filtered_except(key):
+    return tuple(column for column in FILTERED_COLUMNS if column != key)
+
+
 class Call(models.Model):
     """One call as Exotel knows it, plus what we asked for and what we could not do."""
 
@@ -84,7 +93,7 @@ class Call(models.Model):
             # INCLUDE and makes a plain index): page 2,000 of "duration ≥ 60" took 390 ms over whole rows.
             models.Index(
                 fields=["-date_created", "-id"],
-                include=["status", "direction", "duration", "price", "agent", "exophone", "flow"],
+                include=FILTERED_COLUMNS,
                 name="call_newest",
             ),
             # With the id, a deep page of one agent, status, direction, ExoPhone or flow is in its index.
@@ -106,9 +115,18 @@ class Call(models.Model):
             models.Index(fields=["next_check_at"], name="call_next_check"),
             # The log sorted by duration or price as calls/tables.py orders it: PostgreSQL keeps nulls last in
             # ascending indexes. Sorted by -duration or -price (nulls last too): call_longest, call_dearest,
-            # PostgreSQL only (migrations 0004 and 0005).
-            models.Index(fields=["price", "-date_created", "-id"], name="call_cheapest"),
-            models.Index(fields=["duration", "-date_created", "-id"], name="call_shortest"),
+            # PostgreSQL only (migrations 0004, 0005 and 0007). Covering, like call_newest: page 2,000 of the
+            # completed calls by duration read 480,000 rows for their status, 950 ms.
+            models.Index(
+                fields=["price", "-date_created", "-id"],
+                include=filtered_except("price"),
+                name="call_cheapest",
+            ),
+            models.Index(
+                fields=["duration", "-date_created", "-id"],
+                include=filtered_except("duration"),
+                name="call_shortest",
+            ),
         ]
 
     def __str__(self):
