@@ -133,6 +133,22 @@ class Call(models.Model):
         return f"{pretty(self.from_number)} → {pretty(self.to_number)} ({self.status})"
 
     @property
+    def customer_number(self):
+        """The customer: an inbound caller, where a flow call starts, a click-to-call's second leg."""
+        return self.from_number if self.direction == Direction.INBOUND or self.flow_id else self.to_number
+
+    @property
+    def legs(self):
+        """(whose, number, status, seconds on call) of each leg, in the order Exotel dials them."""
+        first = (self.leg1_status, self.leg1_on_call_duration)
+        second = (self.leg2_status, self.leg2_on_call_duration)
+        if self.direction == Direction.INBOUND:
+            return [("customer", self.from_number, *first), ("agent", "", *second)]
+        if self.flow_id:
+            return [("customer", self.from_number, *first)]
+        return [("agent", self.from_number, *first), ("customer", self.to_number, *second)]
+
+    @property
     def is_final(self):
         return self.status in FINAL_STATUSES
 

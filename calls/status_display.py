@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .models import Status
+from .models import Direction, Status
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,11 @@ OUTCOMES = {
 def describe(call) -> Phase:
     if call.status in OUTCOMES:
         phase = OUTCOMES[call.status]
-        if call.status == Status.NO_ANSWER and call.leg1_status in {"no-answer", "busy", "failed"}:
+        if (
+            call.status == Status.NO_ANSWER
+            and call.direction != Direction.INBOUND
+            and call.leg1_status in {"no-answer", "busy", "failed"}
+        ):
             return Phase(
                 "You did not answer", "warning", True, "Exotel rang your phone first; it was not picked up."
             )
@@ -36,6 +40,10 @@ def describe(call) -> Phase:
         return Phase("Checking with Exotel", "info", False, call.error_message)
     if call.status == Status.PENDING or (call.status == Status.QUEUED and not call.sid):
         return Phase("Queued", "secondary", False, "Waiting for a free slot with Exotel.")
+    if call.direction == Direction.INBOUND:
+        if call.status == Status.IN_PROGRESS:
+            return Phase("In progress", "primary", False, "The customer called in and is connected.")
+        return Phase("Ringing", "info", False, "The customer called in; Exotel is putting them through.")
     if call.flow_id:
         if call.leg1_status == "in-progress":
             return Phase("In the flow", "primary", False, "The customer answered and is in the flow.")
