@@ -1,11 +1,13 @@
 """The call page for each kind of call: ours, a customer calling in, a flow call, a dashboard call."""
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .factories import make_call
+from .factories import T0, make_call
 
 CUSTOMER = "+919876543210"
 EXOPHONE = "+918030752400"
@@ -107,3 +109,48 @@ def test_a_live_call_in_is_not_described_as_ringing_the_agents_phone(manager_cli
     html = page(manager_client, call)
     assert re.search(r'data-testid="call-phase">([^<]*)<', html).group(1) == phase
     assert "your phone" not in html and "You are talking" not in html
+
+
+def field(html, label):
+    return re.sub(r"<[^>]+>", "", re.search(rf"<dt[^>]*>{label}</dt><dd[^>]*>(.*?)</dd>", html).group(1))
+
+
+def test_every_field_exotel_and_we_know_of_a_call_is_on_its_page(manager_client, agent, exophone, flow):
+    call = make_call(
+        agent=agent,
+        exophone=exophone,
+        flow=flow,
+        from_number=CUSTOMER,
+        date_created=T0,
+        start_time=T0 + timedelta(seconds=2),
+        end_time=T0 + timedelta(seconds=95),
+        date_updated=T0 + timedelta(seconds=96),
+        status="completed",
+        duration=93,
+        conversation_duration=80,
+        price=Decimal("1.2000"),
+        custom_field="ticket-4411",
+        request_options={"time_limit": 600, "time_out": 30},
+        dial_attempts=2,
+        last_checked_at=T0 + timedelta(minutes=5),
+    )
+    html = page(manager_client, call)
+    assert field(html, "Flow") == "Support IVR (app 245871)"
+    assert field(html, "Created") == "20 Nov 2026, 10:00:00 IST"
+    assert field(html, "Started") == "20 Nov 2026, 10:00:02 IST"
+    assert field(html, "Ended") == "20 Nov 2026, 10:01:35 IST"
+    assert field(html, "Updated by Exotel") == "20 Nov 2026, 10:01:36 IST"
+    assert field(html, "Duration") == "93 s (talk 80 s)"
+    assert field(html, "Price") == "1.2000"
+    assert field(html, "Custom field") == "ticket-4411"
+    assert field(html, "Options we sent") == "time_limit 600 · time_out 30"
+    assert field(html, "Dial attempts") == "2"
+    assert field(html, "Last asked Exotel") == "20 Nov 2026, 10:05:00 IST"
+    assert field(html, "Caller ID") == "Bengaluru support (+91 80 3075 2400)"
+
+
+def test_times_exotel_has_not_given_yet_are_dashes(manager_client):
+    html = page(manager_client, make_call(status="ringing"))
+    assert [
+        field(html, label) for label in ("Started", "Ended", "Updated by Exotel", "Last asked Exotel")
+    ] == ["—"] * 4
