@@ -42,7 +42,7 @@ def boolean(text: str) -> bool:
     return lowered in ("1", "true", "yes", "on")
 
 
-def exophone_list(text: str) -> tuple[str, ...]:
+def number_list(text: str) -> tuple[str, ...]:
     return tuple(number.strip() for number in text.split(",") if number.strip())
 
 
@@ -53,9 +53,15 @@ OPTIONS = (
     ("sid", str, "demo_sandbox", "the account SID in /v1/Accounts/<sid>/"),
     ("api-key", str, "sandbox_api_key", "HTTP Basic user name"),
     ("api-token", str, "sandbox_api_token", "HTTP Basic password"),
-    ("exophones", exophone_list, ",".join(DEFAULT_EXOPHONES), "the account's ExoPhones, comma-separated"),
+    ("exophones", number_list, ",".join(DEFAULT_EXOPHONES), "the account's ExoPhones, comma-separated"),
     ("speed", positive_float, "1", "simulated seconds per real second"),
     ("history", non_negative(int), "0", "seed this many past calls over the last six months"),
+    (
+        "history-agents",
+        number_list,
+        "",
+        "agents' own phones the history's outbound calls came from, comma-separated",
+    ),
     ("seed", int, "0", "random seed for the history and duplicate callbacks"),
     ("rate-limit", non_negative(int), "200", "API requests per minute per account"),
     ("price-delay", non_negative(float), "120", "simulated seconds until Duration/Price/EndTime appear"),

@@ -20,6 +20,8 @@ class SandboxConfig:
     # Simulated seconds per real second: 1 is real time, tests use 100 or more.
     speed: float = 1.0
     history: int = 0
+    # The account's agents' own phones, which its past outbound calls came from; empty: six made-up mobiles.
+    history_agents: tuple[str, ...] = ()
     seed: int = 0
     rate_limit: int = 200
     # Simulated seconds between the end of a call and Duration/Price/EndTime appearing, as on Exotel.
@@ -41,6 +43,7 @@ class SandboxConfig:
         if not self.exophones:
             raise ValueError("at least one ExoPhone is needed")
         object.__setattr__(self, "exophones", tuple(to_e164(number) for number in self.exophones))
+        object.__setattr__(self, "history_agents", tuple(to_e164(number) for number in self.history_agents))
         if self.speed <= 0:
             raise ValueError("speed must be positive")
         if self.rate_limit < 1:

@@ -21,7 +21,7 @@ AGENTS = 6
 def seed_history(count: int, *, seed: int, config: SandboxConfig, now: float) -> list[Call]:
     rng = random.Random(seed)
     customers = [_mobile(rng) for _ in range(CUSTOMERS)]
-    agents = [_mobile(rng) for _ in range(AGENTS)]
+    agents = list(config.history_agents) or [_mobile(rng) for _ in range(AGENTS)]
     newest = clock.ist(now).replace(microsecond=0) - timedelta(minutes=10)
     calls = []
     for index in range(count):

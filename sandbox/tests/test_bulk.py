@@ -222,6 +222,20 @@ def test_the_history_is_the_same_for_the_same_seed(sandbox_factory):
     assert history(first) == history(second) != history(other)
 
 
+def test_the_historys_outbound_calls_come_from_the_agents_it_is_given(sandbox_factory):
+    agents = ("+919845012301", "+919845012302")
+    calls = sandbox_factory(history=60, seed=5, history_agents=agents).calls()
+    outbound = [call["resource"] for call in calls if call["direction"] != "inbound"]
+
+    as_exotel_writes_them = {"09845012301", "09845012302"}
+    assert outbound
+    assert {call["From"] for call in outbound} == as_exotel_writes_them
+    assert (
+        not {call["resource"]["From"] for call in calls if call["direction"] == "inbound"}
+        & as_exotel_writes_them
+    )
+
+
 def test_it_answers_in_xml_without_json_suffix(seeded):
     root = xml(get(seeded, "Calls", PageSize="2"))
 

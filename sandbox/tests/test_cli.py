@@ -122,9 +122,18 @@ def test_it_reads_callback_quirks_and_exophones():
     )
 
 
+def test_it_reads_the_agents_the_history_came_from():
+    config = parse_config(["--history-agents", "09845012301, +91 98450 12302"], {})
+
+    assert config.history_agents == ("+919845012301", "+919845012302")
+    assert parse_config([], {"SANDBOX_HISTORY_AGENTS": "9845012301"}).history_agents == ("+919845012301",)
+    assert parse_config([], {}).history_agents == ()
+
+
 @pytest.mark.parametrize(
     "argv",
     [
+        ["--history-agents", "+91 98450"],
         ["--speed", "0"],
         ["--rate-limit", "0"],
         ["--duplicate-callbacks", "2"],
