@@ -19,6 +19,9 @@ FIGURES = {
     "calls": Count("id"),
     "answered": Count("id", filter=ANSWERED),
     "talk": Avg("conversation_duration", filter=ANSWERED),
+    # Exotel says how long the parties talked in callbacks and call details, not in its bulk list: calls
+    # only imported by the sync have no talk time.
+    "talked": Count("conversation_duration", filter=ANSWERED),
     "cost": Sum("price"),
 }
 
@@ -76,7 +79,7 @@ def _per_day(calls, period):
     }
     days = []
     for when in period.days:
-        row = counted.get(when, {"calls": 0, "answered": 0, "talk": None, "cost": None})
+        row = counted.get(when, {"calls": 0, "answered": 0, "talk": None, "talked": 0, "cost": None})
         days.append(
             _rates(row)
             | {

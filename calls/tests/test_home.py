@@ -68,6 +68,24 @@ def test_the_overview_counts_the_periods_calls_in_the_users_zone(client, manager
     assert days == {"2026-11-19": 2, "2026-11-20": 2}
 
 
+def basis_of_the_talk_time(client):
+    page = client.get(f"/{PERIOD}").content.decode()
+    return re.search(r'data-testid="talk-basis">([^<]*)<', page).group(1)
+
+
+def test_the_average_talk_time_says_which_answered_calls_it_is_over(client, manager, period_calls):
+    client.force_login(manager)
+    assert basis_of_the_talk_time(client) == "answered calls"
+    make_call(sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound")
+    assert basis_of_the_talk_time(client) == "over 2 of 3 answered calls (calls synced from Exotel have none)"
+
+
+def test_an_average_talk_time_with_no_talk_time_to_average_says_why(client, manager):
+    make_call(sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound")
+    client.force_login(manager)
+    assert basis_of_the_talk_time(client) == "calls synced from Exotel have no talk time"
+
+
 def test_every_linked_figure_lists_exactly_those_calls(client, manager, period_calls):
     client.force_login(manager)
     page = client.get(f"/{PERIOD}").content.decode()
