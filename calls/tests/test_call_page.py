@@ -130,7 +130,7 @@ def test_every_field_exotel_and_we_know_of_a_call_is_on_its_page(manager_client,
         conversation_duration=80,
         price=Decimal("1.2000"),
         custom_field="ticket-4411",
-        request_options={"time_limit": 600, "time_out": 30},
+        request_options={"time_out": 30, "time_limit": 600},
         dial_attempts=2,
         last_checked_at=T0 + timedelta(minutes=5),
     )
