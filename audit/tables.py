@@ -16,6 +16,7 @@ class AuditTable(tables.Table):
         model = AuditEntry
         fields = ["at", "actor_name", "action", "target_type", "target", "details", "ip_address"]
         order_by = ["-at"]
+        empty_text = "No entries match these filters."
         attrs = {"class": "table table-sm align-middle", "data-testid": "audit-table"}
 
     def render_details(self, value):

@@ -90,6 +90,11 @@ def test_managers_read_the_trail_and_agents_may_not(client, manager, agent):
     assert client.get("/audit/").status_code == 403
 
 
+def test_a_search_that_finds_nothing_says_so(client, manager):
+    client.force_login(manager)
+    assert "No entries match these filters." in client.get("/audit/?actor=nobody").content.decode()
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
