@@ -19,11 +19,11 @@ FIGURES = {
     "calls": Count("id"),
     "answered": Count("id", filter=ANSWERED),
     "talk": Avg("conversation_duration", filter=ANSWERED),
-    # Exotel says how long the parties talked in callbacks and call details, not in its bulk list: calls
-    # only imported by the sync have no talk time.
-    "talked": Count("conversation_duration", filter=ANSWERED),
     "cost": Sum("price"),
 }
+# How many answered calls the period's average talk time is over. Exotel says how long the parties talked in
+# callbacks and call details, not in its bulk list: calls only imported by the sync have no talk time.
+TALKED = Count("conversation_duration", filter=ANSWERED)
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def overview(calls, period):
     calls = calls.filter(date_created__gte=start, date_created__lt=end).order_by()
     return {
         "period": period,
-        "totals": _rates(calls.aggregate(**FIGURES)),
+        "totals": _rates(calls.aggregate(**FIGURES, talked=TALKED)),
         "per_day": _per_day(calls, period),
         "outcomes": _outcomes(calls, period),
         "agents": _per_agent(calls, period),
@@ -79,7 +79,7 @@ def _per_day(calls, period):
     }
     days = []
     for when in period.days:
-        row = counted.get(when, {"calls": 0, "answered": 0, "talk": None, "talked": 0, "cost": None})
+        row = counted.get(when, {"calls": 0, "answered": 0, "talk": None, "cost": None})
         days.append(
             _rates(row)
             | {
