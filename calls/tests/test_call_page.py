@@ -26,8 +26,12 @@ def page(client, call):
     return response.content.decode()
 
 
+def text(fragment):
+    return re.sub(r"<[^>]+>", "", fragment)
+
+
 def heading(html):
-    return re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)).strip()
+    return text(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)).strip()
 
 
 def call_back_number(html):
@@ -38,11 +42,11 @@ def call_back_number(html):
 def legs(html):
     """(whose, number, status) of each row of the legs table."""
     rows = re.findall(r"<tr><td>\d \((\w+)\)</td><td>(.*?)</td><td[^>]*>([^<]*)</td>", html)
-    return [(whose, re.sub(r"<[^>]+>", "", number), status) for whose, number, status in rows]
+    return [(whose, text(number), status) for whose, number, status in rows]
 
 
-def agent_cell(html):
-    return re.search(r"<dt[^>]*>Agent</dt><dd[^>]*>(.*?)</dd>", html).group(1)
+def field(html, label):
+    return text(re.search(rf"<dt[^>]*>{label}</dt><dd[^>]*>(.*?)</dd>", html).group(1))
 
 
 def test_a_customers_call_in_that_no_agent_took_shows_the_caller_and_calls_them_back(manager_client):
@@ -56,7 +60,7 @@ def test_a_customers_call_in_that_no_agent_took_shows_the_caller_and_calls_them_
     )
     html = page(manager_client, call)
     assert heading(html) == "Call from +91 98765 43210"
-    assert agent_cell(html) == "—"
+    assert field(html, "Agent") == "—"
     assert call_back_number(html) == CUSTOMER
     assert legs(html) == [("customer", "+91 98765 43210", "completed"), ("agent", "—", "no-answer")]
     assert "You did not answer" not in html
@@ -75,7 +79,7 @@ def test_a_click_to_call_rings_the_agent_first_and_calls_the_customer_back(manag
     )
     html = page(manager_client, call)
     assert heading(html) == "Call to +91 98765 43210"
-    assert agent_cell(html) == (agent.get_full_name() or agent.username)
+    assert field(html, "Agent") == (agent.get_full_name() or agent.username)
     assert call_back_number(html) == CUSTOMER
     assert legs(html) == [
         ("agent", "+91 98450 12301", "completed"),
@@ -96,7 +100,7 @@ def test_a_flow_call_has_the_customers_leg_only_and_calls_them_back(manager_clie
 def test_a_call_made_on_exotels_own_dashboard_has_neither_agent_nor_exophone_here(manager_client):
     call = make_call(direction="outbound-dial", exophone=None, agent=None, status="busy", phone_number="")
     html = page(manager_client, call)
-    assert agent_cell(html) == "—"
+    assert field(html, "Agent") == "—"
     assert 'Caller ID</dt><dd class="col-sm-9">—</dd>' in html
 
 
@@ -109,10 +113,6 @@ def test_a_live_call_in_is_not_described_as_ringing_the_agents_phone(manager_cli
     html = page(manager_client, call)
     assert re.search(r'data-testid="call-phase">([^<]*)<', html).group(1) == phase
     assert "your phone" not in html and "You are talking" not in html
-
-
-def field(html, label):
-    return re.sub(r"<[^>]+>", "", re.search(rf"<dt[^>]*>{label}</dt><dd[^>]*>(.*?)</dd>", html).group(1))
 
 
 def test_every_field_exotel_and_we_know_of_a_call_is_on_its_page(manager_client, agent, exophone, flow):
