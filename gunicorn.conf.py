@@ -11,7 +11,7 @@ access log too; the app already logs one line per request, with the user and the
 
 import os
 
-from exotel_dashboard.logs import gunicorn_logging_config, log_format
+from lib.logs import gunicorn_logging_config, log_format
 
 wsgi_app = "exotel_dashboard.wsgi"
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"

@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from audit.services import AuditedAdmin
+from lib.roles import role_of
 
 from .models import AgentProfile
-from .roles import role_of
 
 
 class AgentProfileInline(admin.StackedInline):

@@ -1,4 +1,5 @@
-from .roles import Role, role_of
+from lib.roles import Role, role_of
+
 from .selectors import saved_views_of
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from exonumbers.models import ExoPhone, Flow
+from lib.roles import Role
 
 from .models import AgentProfile
-from .roles import Role
 
 EXOPHONES = [
     ("+918030752400", "Bengaluru support line", "Karnataka"),

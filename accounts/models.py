@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from exonumbers.phone import InvalidNumber, pretty, to_e164
+from lib.phone import InvalidNumber, pretty, to_e164
 
 
 class AgentProfile(models.Model):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from calls.admin import ReadOnlyAdmin
+from lib.admin import ReadOnlyAdmin
 
 from .models import AuditEntry
 

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from calls.filters import CheckboxesFilter
+from lib.lists import CheckboxesFilter
 
 from .models import Action, AuditEntry
 

@@ -5,7 +5,7 @@ import json
 
 from django.contrib.admin.models import LogEntry
 
-from accounts.client_ip import client_ip
+from lib.client_ip import client_ip
 
 from .models import Action, AuditEntry
 

@@ -3,8 +3,8 @@ from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.roles import manager_required
-from exotel_dashboard.listing import ExplainedListMixin
+from lib.lists import ExplainedListMixin
+from lib.roles import manager_required
 
 from .filters import AuditFilter
 from .models import AuditEntry

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from lib.admin import ReadOnlyAdmin
+
 from .models import Call, CallEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Calls come from Exotel; the admin may look, never edit."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CallEventInline(admin.TabularInline):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from exonumbers.phone import pretty
+from lib.phone import pretty
 
 
 class Status(models.TextChoices):

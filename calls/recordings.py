@@ -5,13 +5,13 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from accounts.roles import role_required
 from audit.models import Action
 from audit.services import audit_object
-from exotel_dashboard.exotel import ExotelError
+from exotel.client import ExotelError
+from lib.roles import role_required
 
-from .exotel_client import shared_client
 from .selectors import calls_visible_to
+from .shared_client import shared_client
 
 CHUNK_BYTES = 64 * 1024
 PASSED_HEADERS = ("Content-Length", "Content-Range", "Last-Modified", "ETag")

@@ -1,6 +1,6 @@
 """Reads of the call log, scoped to what a user may see."""
 
-from accounts.roles import is_manager
+from lib.roles import is_manager
 
 from .models import Call
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .checks import next_check_at
+from .check_schedule import next_check_at
 from .models import Call, CallEvent, Status
 from .state import Observation, apply_observation
 

@@ -5,13 +5,13 @@ from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
+from calls.placing.dialing import Requeue, dial
+from calls.tracking.reconcile import check_call, reconcile_calls
+from calls.tracking.sync import sync_calls
 from ops.models import SyncRun
 
-from .dialing import Requeue, dial
-from .exotel_client import shared_client
 from .models import Call
-from .reconcile import check_call, reconcile_calls
-from .sync import sync_calls
+from .shared_client import shared_client
 
 SYNC_OVERLAP = timedelta(minutes=30)
 FIRST_SYNC = timedelta(days=30)

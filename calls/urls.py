@@ -1,21 +1,27 @@
 from django.urls import path
 
-from . import callback_view, recordings, views, views_log, views_placing
+from . import recordings, views
+from .log import views as log
+from .overview import views as overview
+from .placing import views as placing
+from .tracking import callbacks
+from .tracking import views as tracking
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("calls/", views_log.CallLogView.as_view(), name="call-log"),
-    path("calls/export.csv", views_log.export_calls, name="call-export"),
-    path("calls/new/", views_placing.new_call, name="call-new"),
-    path("calls/new/flow/", views_placing.new_flow_call, name="call-new-flow"),
-    path("calls/lookup/", views_placing.number_lookup, name="number-lookup"),
-    path("calls/<int:call_id>/", views_placing.call_detail, name="call-detail"),
-    path("calls/<int:call_id>/refresh/", views_placing.refresh_call, name="call-refresh"),
-    path("calls/<int:call_id>/status/", views_placing.call_status, name="call-status"),
+    path("", overview.home, name="home"),
+    path("calls/", log.CallLogView.as_view(), name="call-log"),
+    path("calls/export.csv", log.export_calls, name="call-export"),
+    path("calls/new/", placing.new_call, name="call-new"),
+    path("calls/new/flow/", placing.new_flow_call, name="call-new-flow"),
+    path("calls/lookup/", placing.number_lookup, name="number-lookup"),
+    path("calls/<int:call_id>/", views.call_detail, name="call-detail"),
+    path("calls/<int:call_id>/refresh/", views.refresh_call, name="call-refresh"),
+    path("calls/<int:call_id>/status/", views.call_status, name="call-status"),
     path("calls/<int:call_id>/recording/", recordings.call_recording, name="call-recording"),
+    path("ops/sync/", tracking.sync_health, name="sync-health"),
     path(
         "callbacks/exotel/<int:call_id>/<str:token>/",
-        callback_view.exotel_callback,
+        callbacks.exotel_callback,
         name="exotel-callback",
     ),
 ]

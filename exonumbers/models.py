@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .phone import InvalidNumber, pretty, to_e164
+from lib.phone import InvalidNumber, pretty, to_e164
 
 APP_ID_PATTERN = re.compile(r"^[0-9]{1,12}$")
 

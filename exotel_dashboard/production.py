@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .logs import log_format, logging_config
+from lib.logs import log_format, logging_config
+
 from .settings import *  # noqa: F403
 from .settings import ALLOWED_HOSTS, LOG_LEVEL, STORAGES, _bool, _typed
 

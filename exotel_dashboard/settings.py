@@ -7,7 +7,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from .logs import log_format, logging_config
+from lib.logs import log_format, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -148,7 +148,7 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", _typed("CONN_MAX_AGE", int, 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's widget HTML, the plain inputs and selects written without a template each (form_rendering.py).
-FORM_RENDERER = "exotel_dashboard.form_rendering.WidgetsInPython"
+FORM_RENDERER = "lib.form_rendering.WidgetsInPython"
 # The call log's covering index (calls.Call.Meta) is a plain index on SQLite, which is what small logs need.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
@@ -183,7 +183,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # address rather than the proxy's (accounts/client_ip.py). Keep 0 while clients can reach the app directly:
 # they could then write any address into the header.
 TRUSTED_PROXY_COUNT = _typed("TRUSTED_PROXY_COUNT", _non_negative_int, 0)
-AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lib.client_ip.client_ip"
 
 # Content Security Policy, enforced in development too so that a violation shows up before production. Scripts
 # and styles come only from our own static files or from a tag carrying this response's {{ csp_nonce }}: no

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group, User
 from django.db import connections
 
 from accounts.models import AgentProfile
-from accounts.roles import Role
 from exonumbers.models import ExoPhone, Flow
+from lib.roles import Role
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = "/usr/bin/chromium"

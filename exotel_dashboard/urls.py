@@ -12,8 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("ops/", include("ops.urls")),
     path("audit/", include("audit.urls")),
-    path("views/", include("accounts.urls")),
+    path("views/", include("calls.log.saved_views.urls")),
     path("", include("calls.urls")),
 ]

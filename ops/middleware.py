@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 
-from exotel_dashboard.logs import REDACTED, redact
+from lib.logs import REDACTED, redact
 
 log = logging.getLogger("exotel_dashboard.request")
 

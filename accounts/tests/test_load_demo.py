@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from accounts.roles import Role, role_of
 from exonumbers.models import ExoPhone, Flow
+from lib.roles import Role, role_of
 
 
 def test_it_loads_the_demo_people_numbers_and_flows_once(db, settings, capsys):

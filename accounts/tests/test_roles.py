@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group, User
 
-from accounts.roles import Role, is_manager, role_of
+from lib.roles import Role, is_manager, role_of
 
 
 def test_the_migration_creates_three_role_groups_with_permissions(db):

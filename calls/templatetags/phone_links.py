@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from exonumbers.phone import pretty
+from lib.phone import pretty
 
 register = template.Library()
 

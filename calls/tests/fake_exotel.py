@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from exotel_dashboard.exotel import BulkPage, CallRecord, ExotelRejected, ExotelUnreachable
+from exotel.client import BulkPage, CallRecord, ExotelRejected, ExotelUnreachable
 
 
 def record(sid, **fields):

@@ -12,9 +12,9 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import SavedView
 from audit.models import AuditEntry
-from calls.callback_urls import callback_token
 from calls.models import CallEvent
 from calls.tests.factories import make_call
+from calls.tracking.tokens import callback_token
 
 ROLES = ("anonymous", "agent", "other_agent", "manager", "admin")
 LOGIN = "login"  # a redirect to the login page

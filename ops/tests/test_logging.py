@@ -11,11 +11,12 @@ from django.tasks import task
 from django.test import Client
 from django.urls import reverse
 
-from calls.callback_urls import callback_token, callback_url
 from calls.tasks import refresh_call
 from calls.tests.factories import make_call
-from calls.tests.test_place_call_on_sandbox import final_call, place
-from exotel_dashboard.logs import (
+from calls.tests.placing.test_place_call_on_sandbox import final_call, place
+from calls.tracking.tokens import callback_token, callback_url
+from exotel_dashboard.testing import point_app_at
+from lib.logs import (
     GunicornAccessFields,
     JsonFormatter,
     QuietTaskLifecycle,
@@ -24,7 +25,6 @@ from exotel_dashboard.logs import (
     logging_config,
     redact,
 )
-from exotel_dashboard.testing import point_app_at
 from ops.models import Heartbeat
 from ops.tasks import worker_heartbeat
 
@@ -119,8 +119,8 @@ def test_the_redaction_pattern_matches_the_callback_route():
 
 
 def test_log_format_json_or_text_is_checked_at_start_up(monkeypatch):
-    from exotel_dashboard.logs import log_format
     from exotel_dashboard.settings import _typed
+    from lib.logs import log_format
 
     monkeypatch.setenv("LOG_FORMAT", "xml")
     with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT"):

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from calls.exotel_client import shared_client
-from calls.sync import SyncRangeError, sync_calls
+from calls.shared_client import shared_client
+from calls.tracking.sync import SyncRangeError, sync_calls
 
 
 def moment(text, *, end_of_day=False):

@@ -1,0 +1,161 @@
+"""The call log's filters: Exotel's bulk Calls API filters, and a few it lacks."""
+
+from datetime import timedelta
+
+import django_filters
+import django_filters.fields
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.db.models.functions import Reverse
+
+from calls.models import Call, Direction, Status
+from exonumbers.models import Flow
+from lib.lists import CheckboxesFilter
+
+from .filter_fields import DigitsField, PhoneListField, SidListField
+
+MAX_SECONDS = 10**7  # longer than any call (Exotel's TimeLimit is four hours)
+MAX_PRICE = 10**6
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SecondsFilter(django_filters.NumberFilter):
+    """Whole seconds, as Exotel counts them; bounds a call could never reach are refused, not dropped."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_SECONDS, **kwargs)
+
+
+class PriceFilter(django_filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_PRICE, max_digits=10, decimal_places=4, **kwargs)
+
+
+class PhoneListFilter(django_filters.Filter):
+    field_class = PhoneListField
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
+class NumberEndsFilter(django_filters.Filter):
+    """Beyond Exotel: the last digits of either number, e.g. what a customer read out."""
+
+    field_class = DigitsField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        # A prefix of the reversed number: served by the reversed-number indexes (migration 0003).
+        backwards = value[::-1]
+        numbers = qs.alias(from_reversed=Reverse("from_number"), to_reversed=Reverse("to_number"))
+        return numbers.filter(Q(from_reversed__startswith=backwards) | Q(to_reversed__startswith=backwards))
+
+
+class CreatedUntilFilter(django_filters.DateTimeFilter):
+    """ "Until 10:00" includes the whole minute 10:00, as a person reading the form means it."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if value.second == 0 and value.microsecond == 0:
+            return qs.filter(date_created__lt=value + timedelta(minutes=1))
+        return qs.filter(date_created__lte=value)
+
+
+class SidListFilter(django_filters.Filter):
+    field_class = SidListField
+
+    def filter(self, qs, value):
+        return qs.filter(sid__in=value) if value else qs
+
+
+class FewChoices(django_filters.fields.ModelChoiceIterator):
+    """The few agents or flows in one plain query: iterator()'s server-side cursor costs PostgreSQL three more
+    round trips, which a page of the call log paid for each select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class FewChoicesField(django_filters.fields.ModelChoiceField):
+    iterator = FewChoices
+
+
+class FewChoicesFilter(django_filters.ModelChoiceFilter):
+    field_class = FewChoicesField
+
+
+class CallFilterForm(forms.Form):
+    """Ranges that can select nothing are more likely a slip than a question: say so."""
+
+    RANGES = [
+        ("created_from", "created_to", "“Created from” is after “Created until”."),
+        ("duration__gte", "duration__lte", "The shortest duration is longer than the longest."),
+        ("price__gte", "price__lte", "The lowest price is above the highest."),
+    ]
+
+    def clean(self):
+        data = super().clean()
+        for low, high, message in self.RANGES:
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(None, message)
+        return data
+
+
+class CallFilter(django_filters.FilterSet):
+    status = CheckboxesFilter(choices=Status.choices)
+    direction = CheckboxesFilter(choices=Direction.choices)
+    created_from = django_filters.DateTimeFilter(
+        field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
+    )
+    created_to = CreatedUntilFilter(label="Created until", widget=DATETIME_INPUT)
+    duration__gte = SecondsFilter(field_name="duration", lookup_expr="gte", label="Duration ≥ (s)")
+    duration__lte = SecondsFilter(field_name="duration", lookup_expr="lte", label="Duration ≤ (s)")
+    duration__eq = SecondsFilter(field_name="duration", lookup_expr="exact", label="Duration = (s)")
+    price__gte = PriceFilter(field_name="price", lookup_expr="gte", label="Price ≥")
+    price__lte = PriceFilter(field_name="price", lookup_expr="lte", label="Price ≤")
+    price__eq = PriceFilter(field_name="price", lookup_expr="exact", label="Price =")
+    from_number = PhoneListFilter(label="From")
+    to_number = PhoneListFilter(label="To")
+    # Exotel's PhoneNumber filter: the ExoPhone as the call carries it, registered with us or not.
+    exophone = PhoneListFilter(field_name="phone_number", label="ExoPhone")
+    sid = SidListFilter(label="Sid")
+    number_ends = NumberEndsFilter(label="Number ends with")
+    agent = FewChoicesFilter(
+        queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username"),
+        null_label="No agent",
+    )
+    flow = FewChoicesFilter(queryset=Flow.objects.all())
+    has_recording = django_filters.BooleanFilter(
+        method="filter_has_recording",
+        label="Recording",
+        widget=forms.Select(choices=[("", "Any"), ("true", "With a recording"), ("false", "Without")]),
+    )
+
+    class Meta:
+        model = Call
+        fields = []
+        form = CallFilterForm
+
+    def __init__(self, *args, show_agent=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_agent:
+            del self.filters["agent"]
+        for field in self.form.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def filter_has_recording(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(recording_url="") if value else qs.filter(recording_url="")

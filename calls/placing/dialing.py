@@ -1,0 +1,129 @@
+"""Dial a pending call through Exotel, by the connect-outcome table in shared/design.md.
+
+Never a second dial when the first one's outcome is unknown: the call is claimed (pending → queued) and
+committed before the request goes out, so a crash mid-request leaves a call the reconciler looks up.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from calls.models import Call, CallEvent, Status
+from calls.services import call_record_observation
+from calls.tracking.reconcile import PENDING_CHECK
+from calls.tracking.records import record_event
+from calls.tracking.tokens import callback_url
+from exotel.client import (
+    ExotelCouldNotOriginate,
+    ExotelError,
+    ExotelOutcomeUnknown,
+    ExotelRateLimited,
+    ExotelRejected,
+    ExotelUnreachable,
+)
+from ops.ratelimit import RateLimitTimeout, acquire
+
+from .failures import plain_reason
+
+log = logging.getLogger(__name__)
+UNREACHABLE_RETRIES = 3
+UNKNOWN_FIRST_CHECK = timedelta(minutes=2)
+
+
+class Requeue(Exception):
+    """Exotel or our limiter said "later": the caller enqueues the dial again after `delay` seconds."""
+
+    def __init__(self, delay):
+        super().__init__(f"try again in {delay:.0f}s")
+        self.delay = delay
+
+
+def claim(call_id):
+    """Move the call from pending to queued, once. Returns the call, or None if it is not ours to dial."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update(of=("self",)).select_related("exophone", "flow").get(pk=call_id)
+        if call.status != Status.PENDING or call.sid:
+            return None
+        call.status = Status.QUEUED
+        call.dial_attempts += 1
+        # Should this process die mid-request, the reconciler looks for the call in Exotel's list.
+        call.next_check_at = timezone.now() + UNKNOWN_FIRST_CHECK
+        call.save(update_fields=["status", "dial_attempts", "next_check_at"])
+        return call
+
+
+def release(call_id):
+    Call.objects.filter(pk=call_id, status=Status.QUEUED, sid__isnull=True).update(
+        status=Status.PENDING, next_check_at=timezone.now() + PENDING_CHECK
+    )
+
+
+def finish(call_id, status, message):
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        if call.sid:
+            return  # a callback got here first: Exotel did place it
+        call.status = status
+        call.error_message = message
+        call.next_check_at = timezone.now() + UNKNOWN_FIRST_CHECK if status == Status.UNKNOWN else None
+        call.save(update_fields=["status", "error_message", "next_check_at"])
+
+
+def connect_options(call):
+    options = dict(call.request_options)
+    return {
+        "from_number": call.from_number,
+        "caller_id": call.exophone.number,
+        "to": None if call.flow_id else call.to_number,
+        "flow_url": call.flow.url if call.flow_id else None,
+        "time_limit": options.get("time_limit"),
+        "time_out": options.get("time_out"),
+        "record": options.get("record"),
+        "recording_channels": options.get("recording_channels"),
+        "recording_format": options.get("recording_format"),
+        "wait_url": options.get("wait_url"),
+        "custom_field": call.custom_field or None,
+        "start_playback_to": options.get("start_playback_to"),
+        "start_playback_value": options.get("start_playback_value"),
+        "status_callback": callback_url(call.pk),
+        "status_callback_events": ("answered", "terminal"),
+        "status_callback_content_type": "application/json",
+    }
+
+
+def dial(call_id, *, client, sleep=time.sleep):
+    """Place the call. Raises Requeue when it must wait for the rate limit."""
+    call = claim(call_id)
+    if call is None:
+        log.info("call %s: not pending, not dialling", call_id)
+        return
+    try:
+        acquire(max_wait=20)
+    except RateLimitTimeout:
+        release(call_id)
+        raise Requeue(20) from None
+    for attempt in range(UNREACHABLE_RETRIES + 1):
+        try:
+            record = client.connect(**connect_options(call))
+            break
+        except ExotelUnreachable as exc:
+            if attempt == UNREACHABLE_RETRIES:
+                finish(call_id, Status.NOT_PLACED, plain_reason(exc))
+                return
+            sleep(2**attempt)
+        except ExotelRateLimited as exc:
+            release(call_id)
+            raise Requeue(exc.retry_after or 10) from exc
+        except (ExotelRejected, ExotelCouldNotOriginate) as exc:
+            finish(call_id, Status.NOT_PLACED, plain_reason(exc))
+            return
+        except ExotelOutcomeUnknown as exc:
+            finish(call_id, Status.UNKNOWN, plain_reason(exc))
+            return
+        except ExotelError as exc:
+            finish(call_id, Status.UNKNOWN, plain_reason(exc))
+            return
+    call_record_observation(call_id=call_id, **record_event(CallEvent.Source.CONNECT, record))

@@ -1,0 +1,35 @@
+"""Why a call was not placed, in words an agent can act on."""
+
+from exotel.client import (
+    ExotelCouldNotOriginate,
+    ExotelOutcomeUnknown,
+    ExotelRateLimited,
+    ExotelRejected,
+    ExotelUnreachable,
+)
+
+
+def plain_reason(exc) -> str:
+    message = str(exc)
+    lowered = message.lower()
+    if isinstance(exc, ExotelRejected):
+        if "ndnc" in lowered or "dnd" in lowered:
+            return (
+                f"The customer's number is on the Do Not Disturb registry (TRAI NCPR). Exotel said: {message}"
+            )
+        if exc.http_status == 401:
+            return "Exotel refused our credentials: an admin must check the API key and token."
+        if exc.http_status == 402:
+            return f"The Exotel account is out of balance or over its plan. Exotel said: {message}"
+        if exc.http_status == 403:
+            return f"Exotel does not allow this call. Exotel said: {message}"
+        return f"Exotel refused the call: {message}"
+    if isinstance(exc, ExotelCouldNotOriginate):
+        return "Exotel could not reach the number (no route to the operator). Try again in a few minutes."
+    if isinstance(exc, ExotelUnreachable):
+        return "We could not reach Exotel; the call was not placed. Try again in a few minutes."
+    if isinstance(exc, ExotelRateLimited):
+        return "Exotel is busy (too many calls this minute); the call is queued."
+    if isinstance(exc, ExotelOutcomeUnknown):
+        return "Exotel did not confirm the call in time. We are checking with Exotel whether it was placed."
+    return f"Exotel answered with an error: {message}"

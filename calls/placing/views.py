@@ -1,0 +1,65 @@
+"""Placing calls: the click-to-call and flow-call forms, and the number look-up beside them."""
+
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from audit.models import Action
+from audit.services import audit_object
+from calls.shared_client import shared_client
+from exotel.client import ExotelError
+from lib.phone import InvalidNumber, to_e164
+from lib.roles import role_required
+from ops.ratelimit import RateLimitTimeout
+
+from .forms import ClickToCallForm, FlowCallForm
+from .services import call_place
+
+NUMBER_INFO_TTL = 24 * 3600
+LOOKUP_MAX_WAIT = 2  # seconds for a rate-limit slot: the lookup is a nicety, dials come first
+
+
+def _place(request, form_class, template):
+    if request.method == "POST":
+        form = form_class(request.POST, agent=request.user)
+        if form.is_valid():
+            call, is_new = call_place(agent=request.user, form=form)
+            if call is not None:
+                if is_new:
+                    audit_object(request=request, action=Action.CALL_PLACED, obj=call)
+                return redirect("call-detail", call_id=call.pk)
+            form.add_error(None, "This form was already used. Reload the page and try again.")
+    else:
+        form = form_class(agent=request.user, initial={"to": request.GET.get("to", "")[:32]})
+    return render(request, template, {"form": form})
+
+
+@role_required
+def new_call(request):
+    return _place(request, ClickToCallForm, "calls/new.html")
+
+
+@role_required
+def new_flow_call(request):
+    return _place(request, FlowCallForm, "calls/new_flow.html")
+
+
+@role_required
+@require_GET
+def number_lookup(request):
+    """Operator, circle and DND of the customer's number, before dialling. Cached for a day."""
+    try:
+        number = to_e164(request.GET.get("to", ""))
+    except InvalidNumber as exc:
+        return render(request, "calls/_lookup.html", {"error": str(exc) if request.GET.get("to") else ""})
+    key = f"number-info:{number}"
+    info = cache.get(key)
+    if info is None:
+        try:
+            info = shared_client(max_wait=LOOKUP_MAX_WAIT).number_info(number)
+        except (ExotelError, RateLimitTimeout):
+            return render(
+                request, "calls/_lookup.html", {"error": "Exotel could not tell us about this number."}
+            )
+        cache.set(key, info, NUMBER_INFO_TTL)
+    return render(request, "calls/_lookup.html", {"info": info, "number": number})

@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from exotel.client import ExotelClient
+from ops.ratelimit import acquire
+
+
+def shared_client(*, throttled=True, max_wait=300):
+    """The Exotel client for background work, within the rate limit every process shares.
+
+    Unthrottled only for a caller that takes its own slot first (the dial task), so a dial costs one slot.
+    A web request passes a short `max_wait`: it must not hold a web worker while dials use up the minute.
+    """
+    return ExotelClient.from_settings(
+        throttle=(lambda: acquire(max_wait=max_wait)) if throttled else None,
+        connect_timeout=settings.EXOTEL_CONNECT_TIMEOUT,
+        read_timeout=settings.EXOTEL_READ_TIMEOUT,
+    )

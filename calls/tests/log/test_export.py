@@ -1,0 +1,136 @@
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from calls.log.export import copied_rows, postgresql_knows, python_rows
+from calls.models import Call
+from calls.tests.factories import T0, make_call
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response):
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="calls-')
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_a_manager_exports_exactly_the_filtered_calls(client, manager, calls):
+    client.force_login(manager)
+    table = rows(client.get("/calls/export.csv?status=completed"))
+    assert table[0][0] == "Created (Asia/Kolkata)"
+    assert sorted(row[1] for row in table[1:]) == ["done", "long"]
+    done = next(row for row in table if row[1] == "done")
+    assert done[0] == "2026-11-20 10:00:00"  # 04:30 UTC shown in the user's zone
+    assert done[3] == "Completed" and done[11] == "0.5000"
+
+
+def test_cells_that_look_like_formulas_are_kept_as_text(client, manager, agent):
+    make_call(sid="f1", agent=agent, custom_field='=HYPERLINK("http://evil")', date_created=T0)
+    make_call(sid="f2", agent=agent, custom_field="@SUM(A1)", price=Decimal("1"), date_created=T0)
+    client.force_login(manager)
+    table = rows(client.get("/calls/export.csv"))
+    fields = {row[1]: row for row in table[1:]}
+    assert fields["f1"][13] == '\'=HYPERLINK("http://evil")'
+    assert fields["f2"][13] == "'@SUM(A1)"
+    assert fields["f1"][4] == "'+919845012301"
+
+
+def test_agents_cannot_export(client, agent, calls):
+    client.force_login(agent)
+    assert client.get("/calls/export.csv").status_code == 403
+
+
+def test_bad_filters_are_refused_with_a_reason(client, manager, calls):
+    client.force_login(manager)
+    response = client.get("/calls/export.csv?duration__gte=abc")
+    assert response.status_code == 400
+    assert b"Enter a whole number" in response.content
+
+
+def test_anonymous_users_are_sent_to_login(client, db):
+    assert client.get("/calls/export.csv").status_code == 302
+
+
+TRICKY_TEXTS = [
+    "",
+    "plain",
+    "=1+1",
+    "-5",
+    "\tTAB",
+    "\rCR",
+    "a,b",
+    'say "hi"',
+    "two\nlines",
+    "mid\rreturn",
+    "ünïcødé ₹",
+    "\\.",
+]
+
+
+def both_writers(queryset, zone_name):
+    zone = ZoneInfo(zone_name)
+    with timezone.override(zone):
+        python = "".join(python_rows(queryset, zone, chunk_size=3))
+        copied = b"".join(
+            part if isinstance(part, bytes) else part.encode() for part in copied_rows(queryset, zone_name)
+        )
+    return python, copied.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.parametrize("zone_name", ["Asia/Kolkata", "Europe/London", "America/St_Johns"])
+def test_postgresql_copy_writes_what_python_writes(agent, flow, zone_name):
+    summer, winter = datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    for i, text in enumerate(TRICKY_TEXTS):
+        make_call(
+            sid=f"s{i}" if i else None,
+            custom_field=text,
+            recording_url="" if i % 2 else f"https://recordings.exotel.com/{i}.mp3",
+            agent=agent if i % 3 else None,
+            flow=flow if i % 4 == 0 else None,
+            status=["completed", "busy", "no-answer", "pending"][i % 4],
+            direction=["inbound", "outbound-dial", "outbound-api"][i % 3],
+            duration=None if i % 5 == 0 else i * 7,
+            price=None if i % 5 == 0 else Decimal(i) / 3,
+            date_created=(summer, winter)[i % 2] + timedelta(days=i // 2 * 100),
+        )
+    python, copied = both_writers(Call.objects.order_by("-date_created", "-id"), zone_name)
+    assert copied == python
+    assert len(list(csv.reader(io.StringIO(copied)))) == len(TRICKY_TEXTS) + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_zone_postgresql_does_not_know_falls_back_to_python():
+    assert postgresql_knows("Asia/Kolkata")
+    assert not postgresql_knows("Nowhere/Atlantis")
+    assert Call.objects.count() == 0  # the connection is still usable
+
+
+def test_a_download_stopped_halfway_leaves_the_connection_usable(client, manager, agent):
+    Call.objects.bulk_create(
+        Call(
+            sid=f"bulk{i}",
+            from_number="+919845012301",
+            to_number="+919876543210",
+            date_created=T0,
+            agent=agent,
+        )
+        for i in range(1500)
+    )
+    client.force_login(manager)
+    response = client.get("/calls/export.csv")
+    parts = iter(response.streaming_content)
+    assert next(parts).startswith(b"Created (Asia/Kolkata),Sid")
+    assert next(parts)
+    response._iterator.close()  # the client went away: the test client then closes the response
+    assert Call.objects.filter(agent=agent).count() == 1500
+    table = rows(client.get("/calls/export.csv"))
+    assert len(table) == 1501

@@ -1,0 +1,137 @@
+"""The home page: an agent's latest calls; a manager's overview, every figure a link to its calls."""
+
+import html
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from calls.tests.factories import make_call
+
+PERIOD = "?first=2026-11-19&last=2026-11-20"
+LINKED_COUNT = re.compile(r'<a href="(/calls/\?[^"]+)">(\d+)</a>')
+
+
+def ist(day, hour, minute, second=0):
+    return datetime(2026, 11, day, hour, minute, second, tzinfo=UTC) - (
+        datetime(2026, 1, 1, 5, 30) - datetime(2026, 1, 1)
+    )
+
+
+@pytest.fixture
+def period_calls(agent, other_agent, exophone):
+    def call(sid, when, status, **fields):
+        return make_call(sid=sid, date_created=when, status=status, phone_number=exophone.number, **fields)
+
+    call("early", ist(18, 23, 59, 59), "completed", agent=agent, conversation_duration=10)  # the day before
+    call("first", ist(19, 10, 0), "completed", agent=agent, conversation_duration=60, price=Decimal("1.20"))
+    call("late", ist(19, 23, 59, 30), "busy", agent=agent, price=Decimal("0"))
+    call("midnight", ist(20, 0, 0, 10), "no-answer", agent=other_agent, direction="inbound")
+    call(
+        "inbound",
+        ist(20, 9, 0),
+        "completed",
+        direction="inbound",
+        conversation_duration=120,
+        price=Decimal("0.60"),
+    )
+    call("after", ist(21, 0, 0, 0), "completed", agent=agent)  # the day after
+
+
+def rows(client, url):
+    return [row.record.sid for row in client.get(url).context["table"].page.object_list]
+
+
+def test_an_agent_sees_only_their_own_latest_calls(client, agent, other_agent):
+    make_call(sid="mine", agent=agent, to_number="+919876543210")
+    make_call(sid="theirs", agent=other_agent, to_number="+919876500099")
+    client.force_login(agent)
+    page = client.get("/").content.decode()
+    assert "+919876543210" in page and "+919876500099" not in page
+    assert 'data-testid="totals"' not in page
+
+
+def test_the_overview_counts_the_periods_calls_in_the_users_zone(client, manager, period_calls):
+    client.force_login(manager)
+    response = client.get(f"/{PERIOD}")
+    totals = response.context["totals"]
+    assert (totals["calls"], totals["answered"], totals["talk"], totals["cost"]) == (
+        4,
+        2,
+        90,
+        Decimal("1.80"),
+    )
+    page = response.content.decode()
+    assert "50%" in page and "1:30" in page and "₹1.80" in page
+    days = {bar.day["day"].isoformat(): bar.day["calls"] for bar in response.context["chart"]["bars"]}
+    assert days == {"2026-11-19": 2, "2026-11-20": 2}
+
+
+def basis_of_the_talk_time(client):
+    page = client.get(f"/{PERIOD}").content.decode()
+    return re.search(r'data-testid="talk-basis">([^<]*)<', page).group(1)
+
+
+def test_the_average_talk_time_says_which_answered_calls_it_is_over(client, manager, period_calls):
+    client.force_login(manager)
+    assert basis_of_the_talk_time(client) == "answered calls"
+    make_call(sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound")
+    assert basis_of_the_talk_time(client) == "over 2 of 3 answered calls (calls synced from Exotel have none)"
+
+
+def test_an_average_talk_time_with_no_talk_time_to_average_says_why(client, manager):
+    make_call(sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound")
+    client.force_login(manager)
+    assert basis_of_the_talk_time(client) == "calls synced from Exotel have no talk time"
+
+
+def test_every_linked_figure_lists_exactly_those_calls(client, manager, period_calls):
+    client.force_login(manager)
+    page = client.get(f"/{PERIOD}").content.decode()
+    links = LINKED_COUNT.findall(page)
+    assert len(links) > 15
+    for url, count in links:
+        assert len(rows(client, html.unescape(url))) == int(count), url
+
+
+def test_the_bars_and_tables_link_to_their_calls(client, manager, agent, period_calls):
+    client.force_login(manager)
+    response = client.get(f"/{PERIOD}")
+    first_day = response.context["per_day"][0]
+    assert set(rows(client, first_day["url"])) == {"first", "late"}
+    assert rows(client, first_day["answered_url"]) == ["first"]
+    assert rows(client, first_day["not_answered_url"]) == ["late"]
+    by_agent = {row["name"]: row for row in response.context["agents"]}
+    assert set(rows(client, by_agent["Asha"]["url"])) == {"first", "late"}
+    assert rows(client, by_agent["No agent"]["url"]) == ["inbound"]
+    (exophone_row,) = response.context["exophones"]
+    assert exophone_row["name"] == "Bengaluru support" and exophone_row["calls"] == 4
+
+
+def test_a_period_without_calls_says_so(client, manager):
+    client.force_login(manager)
+    page = client.get("/?first=2020-01-01&last=2020-01-07").content.decode()
+    assert "No calls in this period." in page and 'data-testid="calls-per-day"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?first=2026-11-20&last=2026-11-19", "ends before it starts"),
+        ("?first=2026-13-45&last=2026-11-19", "Enter a valid date"),
+        ("?first=2024-01-01&last=2026-01-01", "at most 366 days"),
+        ("?first=&last=2026-11-19", "This field is required"),
+    ],
+)
+def test_a_bad_period_is_explained(client, manager, query, message):
+    client.force_login(manager)
+    response = client.get(f"/{query}")
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_the_default_is_the_last_seven_days(client, manager):
+    client.force_login(manager)
+    period = client.get("/").context["period"]
+    assert (period.last - period.first).days == 6
