@@ -1,4 +1,3 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -12,7 +11,7 @@ from .tables import AuditTable
 
 
 @method_decorator(manager_required, name="dispatch")
-class AuditLogView(LoginRequiredMixin, ExplainedListMixin, SingleTableMixin, FilterView):
+class AuditLogView(ExplainedListMixin, SingleTableMixin, FilterView):
     """Managers and admins read the trail; nobody edits it."""
 
     table_class = AuditTable

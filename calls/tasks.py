@@ -22,7 +22,7 @@ FIRST_SYNC = timedelta(days=30)
 def reconcile():
     """Every minute: ask Exotel about calls whose callbacks may be lost, or whose price is still missing."""
     run = SyncRun.objects.create(kind=SyncRun.Kind.RECONCILE)
-    reconcile_calls(client=shared_client(), run=run)
+    reconcile_calls(client=shared_client(), run=run, redial=dial_call.enqueue)
     run.state = SyncRun.State.FINISHED
     run.finished_at = timezone.now()
     run.save()
@@ -41,7 +41,7 @@ def sync_recent():
 def refresh_call(call_id: int):
     """Someone asked: what does Exotel say about this call now?"""
     call = Call.objects.get(pk=call_id)
-    check_call(call, client=shared_client(), now=timezone.now())
+    check_call(call, client=shared_client(), now=timezone.now(), redial=dial_call.enqueue)
 
 
 @task

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from calls.selectors import calls_visible_to
@@ -9,7 +8,6 @@ from .charts import day_bars
 from .forms import PeriodForm, presets
 
 
-@login_required
 @role_required
 def home(request):
     """Managers get the overview of a period; agents their latest calls."""

@@ -26,13 +26,16 @@ def due_calls(now):
     return Call.objects.filter(next_check_at__lte=now).order_by("next_check_at")[:BATCH]
 
 
-def reconcile_calls(*, client, run, now=None):
-    """Check every call that is due. Counts go on `run` (an ops.SyncRun)."""
+def reconcile_calls(*, client, run, redial, now=None):
+    """Check every call that is due. Counts go on `run` (an ops.SyncRun).
+
+    `redial(call_id)` enqueues the dial of a pending call whose dial task was lost (dial_call.enqueue).
+    """
     now = now or timezone.now()
     for call in due_calls(now):
         run.calls_seen += 1
         try:
-            result = check_call(call, client=client, now=now)
+            result = check_call(call, client=client, now=now, redial=redial)
         except ExotelError as exc:
             run.errors += 1
             run.last_error = f"call {call.pk}: {exc}"
@@ -44,7 +47,7 @@ def reconcile_calls(*, client, run, now=None):
     return run
 
 
-def check_call(call, *, client, now):
+def check_call(call, *, client, now, redial):
     if call.sid:
         try:
             record = client.call_details(call.sid)
@@ -57,24 +60,23 @@ def check_call(call, *, client, now):
     if call.status in {Status.UNKNOWN, Status.QUEUED}:
         return find_unknown_call(call, client=client, now=now)
     if call.status == Status.PENDING:
-        return redial_stale_call(call, now=now)
+        return redial_stale_call(call, now=now, redial=redial)
     call_mark_checked(call_id=call.pk)
     return "unchanged"
 
 
-def redial_stale_call(call, *, now):
+def redial_stale_call(call, *, now, redial):
     """A pending call whose dial task was lost (its worker died before claiming it): enqueue the dial again.
 
     Safe however many dial tasks there are: only one can claim the call (pending → queued). A call nobody
     could dial for DIAL_DEADLINE is given up: ringing a customer that late would surprise the agent.
     """
-    from calls.tasks import dial_call  # the tasks module imports this one
 
     if now - call.date_created > DIAL_DEADLINE:
         call_give_up(call_id=call.pk, reason="The call could not be dialled in time; place it again.")
         return "changed"
     Call.objects.filter(pk=call.pk, status=Status.PENDING).update(next_check_at=now + PENDING_CHECK)
-    dial_call.enqueue(call.pk)
+    redial(call.pk)
     log.info("call %s still pending after %s: dial enqueued again", call.pk, now - call.date_created)
     return "unchanged"
 

@@ -1,7 +1,6 @@
 """Saved views of the call log: save the current filters under a name, open them, delete them."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,14 +17,12 @@ def _get_saved_view_for_user(user, view_id):
     return get_object_or_404(saved_views_of(user), pk=view_id)
 
 
-@login_required
 @role_required
 @require_GET
 def saved_view_list(request):
     return render(request, "accounts/saved_views.html", {"owned_views": saved_views_of(request.user)})
 
 
-@login_required
 @role_required
 @require_POST
 def saved_view_save(request):
@@ -41,14 +38,12 @@ def saved_view_save(request):
     return redirect(saved_view)
 
 
-@login_required
 @role_required
 @require_GET
 def saved_view_open(request, view_id):
     return redirect(_get_saved_view_for_user(request.user, view_id))
 
 
-@login_required
 @role_required
 @require_http_methods(["GET", "POST"])
 def saved_view_delete(request, view_id):

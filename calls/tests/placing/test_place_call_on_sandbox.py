@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from calls.models import Call
 from calls.shared_client import shared_client
+from calls.tasks import dial_call
 from calls.tracking.reconcile import reconcile_calls
 from exotel_dashboard.testing import point_app_at, wait_until
 from ops.models import SyncRun
@@ -23,6 +24,12 @@ def place(agent, exophone, to, **extra):
     response = client.post("/calls/new/", data)
     assert response.status_code == 302, response.context["form"].errors
     return Call.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+
+
+def reconcile(now=None):
+    """The reconcile task's run, at `now` if given."""
+    run = SyncRun(kind=SyncRun.Kind.RECONCILE)
+    return reconcile_calls(client=shared_client(), run=run, redial=dial_call.enqueue, now=now)
 
 
 def final_call(call):
@@ -88,23 +95,29 @@ def test_a_read_timeout_leaves_the_call_unknown_and_never_dials_twice(
     assert call.status == "unknown" and call.sid is None
     settings.EXOTEL_READ_TIMEOUT = 10
     app_on_sandbox.wait_for(lambda: [c for c in app_on_sandbox.calls() if c.get("status") == "completed"], 30)
-    from calls.shared_client import shared_client
-
-    reconcile_calls(client=shared_client(), run=SyncRun(kind="reconcile"), now=call.next_check_at)
+    reconcile_calls(
+        client=shared_client(),
+        run=SyncRun(kind="reconcile"),
+        redial=dial_call.enqueue,
+        now=call.next_check_at,
+    )
     call.refresh_from_db()
     assert call.sid and call.status == "completed"
     assert len([r for r in app_on_sandbox.requests() if r["path"].endswith("connect.json")]) == 1
 
 
 def test_lost_callbacks_are_recovered_by_reconciliation(app_on_sandbox, agent, exophone):
-    from calls.shared_client import shared_client
-
     call = place(agent, exophone, "+919876543299")
     call.refresh_from_db()
     wait_until(lambda: app_on_sandbox.call(call.sid)["status"] == "completed")
     call.refresh_from_db()
     assert not call.is_final  # its callbacks were lost
-    reconcile_calls(client=shared_client(), run=SyncRun(kind="reconcile"), now=call.next_check_at)
+    reconcile_calls(
+        client=shared_client(),
+        run=SyncRun(kind="reconcile"),
+        redial=dial_call.enqueue,
+        now=call.next_check_at,
+    )
     call.refresh_from_db()
     assert call.status == "completed"
     assert call.events.filter(source="details").exists()
@@ -171,7 +184,9 @@ def test_a_call_whose_dial_task_died_is_dialled_once_by_the_reconciler(app_on_sa
         next_check_at=placed + timedelta(minutes=2),  # as call_place leaves it; no dial task ever ran
     )
     for _ in range(3):  # the reconciler runs every minute; only the first run may dial
-        reconcile_calls(client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE))
+        reconcile_calls(
+            client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE), redial=dial_call.enqueue
+        )
     assert final_call(call).status == "completed"
     assert len(connects(sandbox)) == 1
 
@@ -187,7 +202,9 @@ def test_a_call_nobody_could_dial_for_a_quarter_hour_is_given_up(app_on_sandbox,
         date_created=placed,
         next_check_at=placed + timedelta(minutes=2),
     )
-    reconcile_calls(client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE))
+    reconcile_calls(
+        client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE), redial=dial_call.enqueue
+    )
     call.refresh_from_db()
     assert call.status == "not-placed" and "could not be dialled in time" in call.error_message
     assert connects(app_on_sandbox) == []
