@@ -1,8 +1,9 @@
 """The Exotel v1 client: the only code in the project that speaks HTTP to Exotel.
 
 Every request goes through `ExotelClient._send`: HTTP Basic auth, a (connect, read) timeout, the shared rate
-limiter, retries where they are safe, and one typed error per outcome. A `connect` whose outcome is unknown is
-never retried: dialling twice would ring a customer twice.
+limiter, retries where they are safe, and one typed error per outcome. A `connect` is sent again only when it
+provably never reached Exotel (refused, DNS failure, connect timeout); one whose outcome is unknown never is:
+dialling twice would ring a customer twice.
 """
 
 import logging
@@ -92,6 +93,7 @@ class ExotelClient:
     rate_limit_retries = 3
     max_retry_after = 60.0
     read_retries = 2
+    unsent_retries = 3  # a POST that never reached Exotel: 1, 2 and 4 s apart
     backoff = 1.0
 
     def __init__(
@@ -364,11 +366,20 @@ class ExotelClient:
                 error = self._answer_error(response, is_read)
                 if error is None:
                     return self._json(response, is_read)
-            if not is_read or isinstance(error, ExotelRejected) or failures >= self.read_retries:
+            if failures >= self._retries(error, is_read):
                 raise error
             failures += 1
-            logger.info("Exotel read failed (%s); retry %d", error, failures)
+            logger.info("Exotel %s failed (%s); retry %d", method, error, failures)
             self.sleep(self.backoff * 2 ** (failures - 1))
+
+    def _retries(self, error: ExotelError, is_read: bool) -> int:
+        """How often a failed request may be sent again: a read while Exotel may recover; a write only when
+        it never left us, since a POST that reached Exotel may have placed the call."""
+        if isinstance(error, ExotelRejected):
+            return 0
+        if is_read:
+            return self.read_retries
+        return self.unsent_retries if isinstance(error, ExotelUnreachable) else 0
 
     def _transport_error(self, exc: requests.RequestException, is_read: bool) -> ExotelError:
         if _never_reached(exc):

@@ -1,11 +1,10 @@
-"""Dial a pending call through Exotel, by the connect-outcome table in shared/design.md.
+"""Dial a pending call through Exotel, by the connect-outcome table in docs/architecture.md.
 
 Never a second dial when the first one's outcome is unknown: the call is claimed (pending → queued) and
 committed before the request goes out, so a crash mid-request leaves a call the reconciler looks up.
 """
 
 import logging
-import time
 from datetime import timedelta
 
 from django.db import transaction
@@ -19,7 +18,6 @@ from calls.tracking.tokens import callback_url
 from exotel.client import (
     ExotelCouldNotOriginate,
     ExotelError,
-    ExotelOutcomeUnknown,
     ExotelRateLimited,
     ExotelRejected,
     ExotelUnreachable,
@@ -29,7 +27,6 @@ from ops.ratelimit import RateLimitTimeout, acquire
 from .failures import plain_reason
 
 log = logging.getLogger(__name__)
-UNREACHABLE_RETRIES = 3
 UNKNOWN_FIRST_CHECK = timedelta(minutes=2)
 
 
@@ -94,7 +91,7 @@ def connect_options(call):
     }
 
 
-def dial(call_id, *, client, sleep=time.sleep):
+def dial(call_id, *, client):
     """Place the call. Raises Requeue when it must wait for the rate limit."""
     call = claim(call_id)
     if call is None:
@@ -105,25 +102,16 @@ def dial(call_id, *, client, sleep=time.sleep):
     except RateLimitTimeout:
         release(call_id)
         raise Requeue(20) from None
-    for attempt in range(UNREACHABLE_RETRIES + 1):
-        try:
-            record = client.connect(**connect_options(call))
-            break
-        except ExotelUnreachable as exc:
-            if attempt == UNREACHABLE_RETRIES:
-                finish(call_id, Status.NOT_PLACED, plain_reason(exc))
-                return
-            sleep(2**attempt)
-        except ExotelRateLimited as exc:
-            release(call_id)
-            raise Requeue(exc.retry_after or 10) from exc
-        except (ExotelRejected, ExotelCouldNotOriginate) as exc:
-            finish(call_id, Status.NOT_PLACED, plain_reason(exc))
-            return
-        except ExotelOutcomeUnknown as exc:
-            finish(call_id, Status.UNKNOWN, plain_reason(exc))
-            return
-        except ExotelError as exc:
-            finish(call_id, Status.UNKNOWN, plain_reason(exc))
-            return
+    try:
+        record = client.connect(**connect_options(call))
+    except ExotelRateLimited as exc:
+        release(call_id)
+        raise Requeue(exc.retry_after or 10) from exc
+    except (ExotelUnreachable, ExotelRejected, ExotelCouldNotOriginate) as exc:
+        # Unreachable: the client already sent it again a few times; it never reached Exotel.
+        finish(call_id, Status.NOT_PLACED, plain_reason(exc))
+        return
+    except ExotelError as exc:  # ExotelOutcomeUnknown, or anything the table does not name
+        finish(call_id, Status.UNKNOWN, plain_reason(exc))
+        return
     call_record_observation(call_id=call_id, **record_event(CallEvent.Source.CONNECT, record))

@@ -513,11 +513,11 @@ def test_a_connect_dropped_after_it_was_sent_has_an_unknown_outcome(client, exot
     assert len(exotel.seen) == 1
 
 
-def test_a_refused_connection_means_the_call_was_not_placed(closed_port, sleeps):
+def test_a_refused_connection_is_sent_again_then_means_the_call_was_not_placed(closed_port, sleeps):
     client = ExotelClient(closed_port, SID, KEY, TOKEN, sleep=sleeps.append)
     with pytest.raises(ExotelUnreachable):
         click_to_call(client)
-    assert sleeps == []
+    assert sleeps == [1.0, 2.0, 4.0]
 
 
 def test_a_read_from_an_unreachable_exotel_is_retried_then_given_up(closed_port, sleeps):
@@ -532,17 +532,27 @@ class _FailingSession:
 
     def __init__(self, error):
         self.error = error
+        self.tries = 0
 
     def request(self, *args, **kwargs):
+        self.tries += 1
         raise self.error(f"HTTPSConnectionPool(host='{KEY}:{TOKEN}@api.exotel.com', port=443)")
 
 
-def test_a_connect_timeout_means_the_call_was_not_placed():
-    client = ExotelClient(
-        "https://api.exotel.com", SID, KEY, TOKEN, session=_FailingSession(requests.ConnectTimeout)
-    )
+def test_a_connect_timeout_is_sent_again_then_means_the_call_was_not_placed(sleeps):
+    session = _FailingSession(requests.ConnectTimeout)
+    client = ExotelClient("https://api.exotel.com", SID, KEY, TOKEN, session=session, sleep=sleeps.append)
     with pytest.raises(ExotelUnreachable):
         click_to_call(client)
+    assert session.tries == 4 and sleeps == [1.0, 2.0, 4.0]
+
+
+def test_a_connect_that_broke_after_it_was_sent_is_never_sent_again(sleeps):
+    session = _FailingSession(requests.ConnectionError)
+    client = ExotelClient("https://api.exotel.com", SID, KEY, TOKEN, session=session, sleep=sleeps.append)
+    with pytest.raises(ExotelOutcomeUnknown):
+        click_to_call(client)
+    assert session.tries == 1 and sleeps == []
 
 
 def test_credentials_never_appear_in_error_messages(exotel, closed_port):
@@ -552,7 +562,10 @@ def test_credentials_never_appear_in_error_messages(exotel, closed_port):
             click_to_call(client)
         return caught.value
 
-    fast = ExotelClient(exotel.url, SID, KEY, TOKEN, read_timeout=0.3, sleep=lambda s: None)
+    def no_sleep(seconds):
+        pass
+
+    fast = ExotelClient(exotel.url, SID, KEY, TOKEN, read_timeout=0.3, sleep=no_sleep)
     echoed = f"Authentication failed for {KEY}:{TOKEN}"
     errors = [
         failure(fast, refused(401, echoed)),
@@ -560,9 +573,11 @@ def test_credentials_never_appear_in_error_messages(exotel, closed_port):
         failure(fast, Reply(500, echoed, content_type="text/plain")),
         failure(fast, Reply(body={}, delay=1.0)),
         failure(fast, Reply(hang_up=True)),
-        failure(ExotelClient(closed_port, SID, KEY, TOKEN)),
-        failure(ExotelClient(exotel.url, SID, KEY, TOKEN, session=_FailingSession(requests.ConnectTimeout))),
-        failure(ExotelClient(exotel.url, SID, KEY, TOKEN, session=_FailingSession(requests.ReadTimeout))),
+        failure(ExotelClient(closed_port, SID, KEY, TOKEN, sleep=no_sleep)),
+        *(
+            failure(ExotelClient(exotel.url, SID, KEY, TOKEN, session=_FailingSession(error), sleep=no_sleep))
+            for error in (requests.ConnectTimeout, requests.ReadTimeout)
+        ),
     ]
     for error in errors:
         for text in (str(error), repr(error), *map(str, error.args)):
