@@ -2,29 +2,23 @@
 
 Legacy: CallSid, Status, RecordingUrl, DateUpdated as form fields. Extended (StatusCallbackEvents
 set): EventType answered/terminal plus call fields and Legs, either multipart with flat
-`Legs[0][Status]` keys or JSON with a `Legs` array.
+`Legs[0][Status]` keys or JSON with a `Legs` array. The call's fields are read by exotel/values.py's
+`call_record`, as for API answers; only what is a callback's own is read here.
 """
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
 from calls.state import Observation
-from exotel.values import blank, parse_int, parse_number, parse_time
+from exotel.values import blank, call_record, parse_text
+
+from .records import observation_from_record
 
 FLAT_LEG_KEY = re.compile(r"^Legs\[(\d+)\]\[(\w+)\]$")
-TIME_FIELDS = {
-    "DateCreated": "date_created",
-    "DateUpdated": "date_updated",
-    "StartTime": "start_time",
-    "EndTime": "end_time",
-}
-NUMBER_FIELDS = {"From": "from_number", "To": "to_number", "PhoneNumberSid": "phone_number"}
-TEXT_FIELDS = {"Direction": "direction", "RecordingUrl": "recording_url", "CustomField": "custom_field"}
-INT_FIELDS = {"ConversationDuration": "conversation_duration", "Duration": "duration"}
-DIRECTIONS = {"inbound", "outbound-dial", "outbound-api"}
+MAX_SID = 64
 
 
 class BadPayload(ValueError):
@@ -70,56 +64,16 @@ def unflatten_legs(form: dict) -> dict:
     return data
 
 
-def leg_values(legs) -> dict:
-    if not isinstance(legs, list):
-        return {}
-    values = {}
-    for number, leg in enumerate(legs[:2], start=1):
-        if isinstance(leg, dict) and isinstance(leg.get("Leg"), dict):
-            leg = leg["Leg"]
-        if not isinstance(leg, dict):
-            continue
-        status = leg.get("Status")
-        if not blank(status):
-            values[f"leg{number}_status"] = str(status).strip().lower()[:16]
-        on_call = parse_int(leg.get("OnCallDuration"))
-        if on_call is not None and on_call >= 0:
-            values[f"leg{number}_on_call_duration"] = on_call
-    return values
-
-
 def parse_callback(data: dict) -> CallbackPayload:
     sid = data.get("CallSid")
     if blank(sid) or not isinstance(sid, str | int):
         raise BadPayload("CallSid is missing.")
     sid = str(sid).strip()
-    if len(sid) > 64:
+    if len(sid) > MAX_SID:
         raise BadPayload("CallSid is too long.")
-    zone = settings.EXOTEL_TIMEZONE
-    values = {"sid": sid}
-    for key, name in TIME_FIELDS.items():
-        if (moment := parse_time(data.get(key), zone)) is not None:
-            values[name] = moment
-    for key, name in NUMBER_FIELDS.items():
-        if (number := parse_number(data.get(key))) is not None:
-            values[name] = number
-    for key, name in TEXT_FIELDS.items():
-        if not blank(data.get(key)):
-            values[name] = str(data[key]).strip()
-    for key, name in INT_FIELDS.items():
-        if (number := parse_int(data.get(key))) is not None and number >= 0:
-            values[name] = number
-    if values.get("direction") not in DIRECTIONS:
-        values.pop("direction", None)
-    if "custom_field" in values:
-        values["custom_field"] = values["custom_field"][:128]
-    if len(values.get("recording_url", "")) > 500 or not values.get("recording_url", "https:").startswith(
-        "http"
-    ):
-        values.pop("recording_url")
-    values.update(leg_values(data.get("Legs")))
-    status = "" if blank(data.get("Status")) else str(data["Status"]).strip().lower()
-    event_type = "" if blank(data.get("EventType")) else str(data["EventType"]).strip().lower()[:16]
+    record = replace(call_record(data, settings.EXOTEL_TIMEZONE), sid=sid)
     return CallbackPayload(
-        sid=sid, event_type=event_type, observation=Observation(status=status, values=values)
+        sid=sid,
+        event_type=parse_text(data.get("EventType")).lower()[:16],
+        observation=observation_from_record(record),
     )

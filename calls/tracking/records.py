@@ -1,24 +1,59 @@
 """Exotel's records of calls (CallRecords) into the log: observations for the state machine, upserts."""
 
 import json
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AgentProfile
-from calls.models import Call, CallEvent
+from calls.models import Call, CallEvent, Direction
 from calls.services import call_record_observation
 from calls.state import CALL_FIELDS, LEG_STATUS_FIELDS, Observation
 from exonumbers.models import ExoPhone
 
+MAX_SECONDS = 2**31 - 1  # a PositiveIntegerField on PostgreSQL
+MAX_PRICE = Decimal(10**6)  # DecimalField(max_digits=10, decimal_places=4)
+
 
 def observation_from_record(record) -> Observation:
+    """What a CallRecord (an API answer or a callback) says, less what the call's columns cannot hold."""
     values = {}
     for name in (*CALL_FIELDS, *LEG_STATUS_FIELDS):
         value = getattr(record, name, None)
         if value not in (None, ""):
+            value = GUARDS.get(name, _fits)(name, value)
+        if value not in (None, ""):
             values[name] = value
     return Observation(status=record.status or "", values=values)
+
+
+def _fits(name, value):
+    """Text longer than its column is left out; anything else is kept."""
+    length = Call._meta.get_field(name).max_length
+    return None if length and isinstance(value, str) and len(value) > length else value
+
+
+def _cut(name, value):
+    return value[: Call._meta.get_field(name).max_length]
+
+
+def _seconds(name, value):
+    return value if 0 <= value <= MAX_SECONDS else None
+
+
+GUARDS = {
+    "direction": lambda name, value: value if value in Direction.values else None,
+    "recording_url": lambda name, value: _fits(name, value) if value.startswith("http") else None,
+    "price": lambda name, value: value if 0 <= value < MAX_PRICE else None,
+    "custom_field": _cut,
+    "leg1_status": _cut,
+    "leg2_status": _cut,
+    "duration": _seconds,
+    "conversation_duration": _seconds,
+    "leg1_on_call_duration": _seconds,
+    "leg2_on_call_duration": _seconds,
+}
 
 
 def record_event(source, record) -> dict:
