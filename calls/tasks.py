@@ -1,11 +1,16 @@
-import time
+"""The tasks' entry points: the periodic runs and a person's refresh, wired to the dial they may need.
+
+`dial_call` lives with placing (calls/placing/tasks.py). Dials queued before the move name it
+`calls.tasks.dial_call`: that path stays importable from here for one release, so they still run.
+"""
+
 from datetime import timedelta
 
 from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
-from calls.placing.dialing import Requeue, dial
+from calls.placing.tasks import dial_call
 from calls.tracking.reconcile import check_call, reconcile_calls
 from calls.tracking.sync import sync_calls
 from ops.models import SyncRun
@@ -42,16 +47,3 @@ def refresh_call(call_id: int):
     """Someone asked: what does Exotel say about this call now?"""
     call = Call.objects.get(pk=call_id)
     check_call(call, client=shared_client(), now=timezone.now(), redial=dial_call.enqueue)
-
-
-@task
-def dial_call(call_id: int):
-    """Place one pending call with Exotel; queued again when Exotel or our limiter says "later"."""
-    try:
-        dial(call_id, client=shared_client(throttled=False))  # dial() takes its slot itself
-    except Requeue as later:
-        if dial_call.get_backend().supports_defer:
-            dial_call.using(run_after=timezone.now() + timedelta(seconds=later.delay)).enqueue(call_id)
-        else:  # the immediate backend of tests and one-process setups
-            time.sleep(min(later.delay, 5))
-            dial_call.call(call_id)

@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calls.models import Call, Direction, Status
-from calls.tasks import dial_call
 from calls.tracking.reconcile import PENDING_CHECK
+
+from .tasks import dial_call
 
 
 class Placed(NamedTuple):

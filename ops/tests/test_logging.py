@@ -296,4 +296,4 @@ def test_placing_a_call_and_its_callbacks_log_no_credentials_and_no_callback_tok
     paths = [line.get("path") for line in lines if line["logger"] == "exotel_dashboard.request"]
     assert f"/callbacks/exotel/{call.pk}/…/" in paths  # the sandbox's callbacks were logged, redacted
     tasks = [line for line in lines if line["logger"] == "exotel_dashboard.task"]
-    assert any(t["task"] == "calls.tasks.dial_call" and t["call_id"] == call.pk for t in tasks)
+    assert any(t["task"] == "calls.placing.tasks.dial_call" and t["call_id"] == call.pk for t in tasks)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from calls.models import Call
-from calls.tasks import dial_call
+from calls.placing.tasks import dial_call
 from calls.tests.factories import make_call
 from ops import ratelimit
 

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 
 from calls.models import Call
+from calls.placing.tasks import dial_call
 from calls.shared_client import shared_client
-from calls.tasks import dial_call
 from calls.tracking.reconcile import reconcile_calls
 from exotel_dashboard.testing import point_app_at, wait_until
 from ops.models import SyncRun
