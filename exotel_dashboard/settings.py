@@ -231,7 +231,7 @@ EXOTEL_API_TOKEN = _required("EXOTEL_API_TOKEN")
 EXOTEL_SUBDOMAIN = env.str("EXOTEL_SUBDOMAIN", default="api.exotel.com")
 EXOTEL_API_URL = _typed("EXOTEL_API_URL", _base_url, f"https://{EXOTEL_SUBDOMAIN}")
 EXOTEL_TIMEZONE = env.str("EXOTEL_TIMEZONE", default="Asia/Kolkata")
-# Connect is synchronous at Exotel and can take seconds: a generous read timeout (see exotel-api.md §3).
+# Connect is synchronous at Exotel and can take seconds: a generous read timeout (docs/architecture.md §5).
 EXOTEL_CONNECT_TIMEOUT = _typed("EXOTEL_CONNECT_TIMEOUT", float, 5.0)
 EXOTEL_READ_TIMEOUT = _typed("EXOTEL_READ_TIMEOUT", float, 30.0)
 # Exotel counts a minute from when our requests arrive, we from when they leave: a little longer window
