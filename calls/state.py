@@ -1,7 +1,8 @@
 """The call state machine: how one observation from Exotel changes what we know of a call.
 
-Rules (docs/architecture.md §4): a status never moves backwards; a final status is never replaced; an observation
-older than what we know only fills blanks; a partial observation never blanks a field that holds a value.
+Rules (docs/architecture.md §4): a status never moves backwards; a final status is never replaced; an
+observation older than what we know only fills blanks; a partial observation never blanks a field that holds
+a value.
 """
 
 import hashlib

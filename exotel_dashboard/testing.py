@@ -4,10 +4,13 @@ Registered in the root conftest.py; every test module can ask for these by name.
 """
 
 import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.db import connections
+from django.db import connection, connections
 
 from accounts.models import AgentProfile
 from exonumbers.models import ExoPhone, Flow
@@ -139,3 +142,36 @@ def wait_until(predicate, timeout=15.0, interval=0.05):
             return value
         time.sleep(interval)
     raise TimeoutError("the condition did not hold in time")
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_db_worker(max_tasks=1):
+    """A real `manage.py db_worker` on the test database: runs what is queued (up to max_tasks), then exits.
+
+    Needs a test database another process can open (transaction=True; a file, not memory, on SQLite).
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite test database cannot be shared with a worker process")
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "exotel_dashboard.test_settings",
+        "TEST_TASKS_BACKEND": "database",
+    }
+    command = ["manage.py", "db_worker", "--batch", "--no-startup-delay", "--max-tasks", str(max_tasks)]
+    worker = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, *command],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr

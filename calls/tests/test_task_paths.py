@@ -1,12 +1,6 @@
 """A task row names its task by dotted path: rows queued before a release must still run after it."""
 
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.tasks import Task
 from django.test import override_settings
 from django.utils.module_loading import import_string
@@ -14,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from calls.placing.tasks import dial_call
 from calls.tests.factories import make_call
-from ops.tests.test_worker import DATABASE_TASKS, database_url
+from exotel_dashboard.testing import DATABASE_TASKS, run_db_worker
 
 # Every path a task row of the previous release can hold (dial_call moved to calls/placing/tasks.py).
 PREVIOUS_RELEASE = {
@@ -36,26 +30,10 @@ def test_every_task_path_of_the_previous_release_still_names_a_task(path):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dial_queued_under_the_old_path_is_run_by_a_worker_of_this_release(agent):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("an in-memory SQLite test database cannot be shared with a worker process")
     call = make_call(status="completed", agent=agent)  # not pending: the dial looks, and leaves it alone
     with override_settings(TASKS=DATABASE_TASKS):
         result = dial_call.enqueue(call.pk)
     DBTaskResult.objects.filter(pk=result.id).update(task_path="calls.tasks.dial_call")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "DJANGO_SETTINGS_MODULE": "exotel_dashboard.test_settings",
-        "TEST_TASKS_BACKEND": "database",
-    }
-    worker = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == 0, worker.stderr
+    run_db_worker()
     row = DBTaskResult.objects.get(pk=result.id)
     assert (row.task_path, row.status) == ("calls.tasks.dial_call", "SUCCESSFUL"), row.traceback
