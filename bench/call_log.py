@@ -15,10 +15,9 @@ import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
-from pathlib import Path
 
-from callbacks import cpu_ticks
-from common import bench_env, fresh_database, migrate_and_set_up_django, show
+from common import bench_env, fresh_database, migrate_and_set_up_django, percentile, show
+from procs import cpu_ticks, parent_pid, rss_mb
 
 DB_NAME = "bench_call_log"
 LOCK_KEY = 20261125  # pg_advisory_lock: one run at a time (callbacks.py 20261123, dial_rate.py 20261124)
@@ -99,8 +98,7 @@ def run(args, static_root):
     samples = pick_samples(random.Random(args.seed), args.calls, people)
     clients = {name: logged_in(user) for name, user in people["users"].items()}
     measure = Measure(args.requests, max(1, args.warm_up))
-    backend = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
-    postmaster = int(backend.rsplit(")", 1)[1].split()[1])  # its parent; backends come and go
+    postmaster = parent_pid(connection.connection.info.backend_pid)  # backends come and go
 
     print(f"\nGET /calls/ as the manager: {args.requests} timed requests after {args.warm_up} to warm up")
     print(f"{Measure.HEADER}  p95 ≤ {TARGET_P95_MS}")
@@ -136,8 +134,8 @@ def create_people_and_numbers():
     from django.contrib.auth.models import Group, User
 
     from accounts.models import AgentProfile
-    from accounts.roles import Role
     from exonumbers.models import ExoPhone, Flow
+    from lib.roles import Role
 
     exophones = [
         ExoPhone.objects.create(number=f"+9180307524{i:02}", friendly_name=f"Line {i}")
@@ -315,7 +313,7 @@ def logged_in(user):
 class Result:
     def __init__(self, times, queries):
         times = sorted(seconds * 1000 for seconds in times)
-        self.p50, self.p95 = (times[math.ceil(len(times) * share) - 1] for share in (0.50, 0.95))
+        self.p50, self.p95 = (percentile(times, share) for share in (0.50, 0.95))
         self.max = times[-1]
         self.requests = len(times)
         self.queries = len(queries)
@@ -386,10 +384,6 @@ class Busy:
             f"the {os.cpu_count()} CPUs {busy:.0%} busy: this process {python:.0%}, "
             f"PostgreSQL {postgres:.0%}, other processes {busy - python - postgres:.0%}"
         )
-
-
-def rss_mb():
-    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def stream_export(client):

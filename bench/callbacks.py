@@ -6,21 +6,28 @@ gunicorn and drops the database. Exits 1 on any non-200 response or wrong final 
 """
 
 import argparse
-import contextlib
 import http.client
 import json
-import math
 import multiprocessing
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
-from common import ROOT, bench_env, free_port, fresh_database, migrate_and_set_up_django, show
+from common import (
+    ROOT,
+    bench_env,
+    free_port,
+    fresh_database,
+    migrate_and_set_up_django,
+    percentile,
+    show,
+    stop,
+    wait_for_port,
+)
+from procs import cpu_ticks, parent_pid
 
 DB_NAME = "bench_callbacks"
 BOUNDARY = "ExotelBenchBoundary7MA4YWxkTrZu0gW"
@@ -62,8 +69,8 @@ def create_calls(count):
     """Queued calls with distinct Sids: [(pk, sid, callback path)]. Needs django.setup()."""
     from django.utils import timezone
 
-    from calls.callback_urls import callback_url
     from calls.models import Call
+    from calls.tracking.tokens import callback_url
 
     parties = {"from_number": "+919845012301", "to_number": "+919876543210", "date_created": timezone.now()}
     calls = [Call(sid=uuid.uuid4().hex, status="queued", **parties) for _ in range(count)]
@@ -151,31 +158,7 @@ def start_gunicorn(args, port, env):
     if args.threads > 1:
         command += ["--worker-class=gthread", f"--threads={args.threads}"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own command line)
-    for _ in range(STARTUP_SECONDS * 10):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            return server
-        time.sleep(0.1)
-    raise SystemExit(f"gunicorn did not answer within {STARTUP_SECONDS} s")
-
-
-def process_ticks(pid, fields):
-    """utime and stime of a process, with fields=4 also cutime and cstime (its reaped children)."""
-    with contextlib.suppress(OSError):  # it has ended
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return sum(int(tick) for tick in stat[11 : 11 + fields])
-    return 0
-
-
-def cpu_ticks(pids):
-    """CPU so far of each process tree (itself, reaped and live children), then the machine's busy and all."""
-    trees = []
-    for pid in pids:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        trees.append(process_ticks(pid, 4) + sum(process_ticks(child, 2) for child in children))
-    machine = [int(tick) for tick in Path("/proc/stat").read_text().split()[1:9]]
-    return [*trees, sum(machine) - machine[3] - machine[4], sum(machine)]  # less idle and iowait
+    return wait_for_port(server, port, "gunicorn", STARTUP_SECONDS)
 
 
 def run_clients(pool, port, deliveries, clients, seconds, pids):
@@ -205,8 +188,7 @@ def check_calls(expected):
 def main():
     args = parse_args()
     with fresh_database(DB_NAME, LOCK_KEY) as admin:
-        stat = Path(f"/proc/{admin.info.backend_pid}/stat").read_text()
-        return run(args, postmaster=int(stat.rsplit(")", 1)[1].split()[1]))
+        return run(args, postmaster=parent_pid(admin.info.backend_pid))
 
 
 def run(args, postmaster):
@@ -229,11 +211,7 @@ def run(args, postmaster):
             run_clients(pool, port, warm_up, args.clients, STARTUP_SECONDS, pids)
             measured = run_clients(pool, port, deliveries, args.clients, args.duration_limit, pids)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, seconds=15)
     wrong, events = check_calls(expected)
     connections.close_all()
     return report(args, load, len(deliveries), *measured, wrong, events)
@@ -241,7 +219,7 @@ def run(args, postmaster):
 
 def report(args, load, planned, results, wall, cpu, wrong, events):
     latencies = sorted(seconds * 1000 for _, seconds in results) or [0.0]
-    p50, p95, p99 = (latencies[math.ceil(len(latencies) * share) - 1] for share in (0.50, 0.95, 0.99))
+    p50, p95, p99 = (percentile(latencies, share) for share in (0.50, 0.95, 0.99))
     per_second = len(results) / wall
     failed = sum(status != 200 for status, _ in results) + planned - len(results)
     gunicorn, postgres, clients, busy = (seconds * 1000 / max(len(results), 1) for seconds in cpu[:4])

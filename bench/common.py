@@ -1,10 +1,13 @@
-"""What every benchmark here needs: its own PostgreSQL database, a clean environment, Django set up."""
+"""What every benchmark here needs: its own PostgreSQL database, a clean environment, Django set up, servers
+started on 127.0.0.1 and stopped, percentiles and aligned output."""
 
 import contextlib
+import math
 import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -59,10 +62,43 @@ def migrate_and_set_up_django(env):
     django.setup()
 
 
+def read_only_connection(database_url):
+    conn = psycopg.connect(database_url, autocommit=True, connect_timeout=10)
+    conn.execute("SET default_transaction_read_only = on")
+    return conn
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_port(process, port, name, seconds):
+    """Returns the process once it accepts connections on the port; stops the run if it exits or is silent."""
+    for _ in range(seconds * 10):
+        if process.poll() is not None:
+            raise SystemExit(f"{name} exited with {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return process
+        time.sleep(0.1)
+    stop(process)
+    raise SystemExit(f"{name} did not answer within {seconds} s")
+
+
+def stop(process, seconds=5):
+    """Ask the process to end; kill it if it has not within `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def percentile(values, share):
+    """Of sorted values, by the nearest rank; 0.0 of none."""
+    return values[max(math.ceil(len(values) * share) - 1, 0)] if values else 0.0
 
 
 def show(label, text):

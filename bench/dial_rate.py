@@ -10,16 +10,23 @@ the limit or a call not dialled exactly once; the throughput target is only repo
 import argparse
 import bisect
 import collections
-import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
 import uuid
 
 import requests
-from common import ROOT, bench_env, free_port, fresh_database, migrate_and_set_up_django, show
+from common import (
+    ROOT,
+    bench_env,
+    free_port,
+    fresh_database,
+    migrate_and_set_up_django,
+    show,
+    stop,
+    wait_for_port,
+)
 
 DB_NAME = "bench_dial_rate"
 LOCK_KEY = 20261124  # pg_advisory_lock: one run at a time (bench/callbacks.py uses 20261123)
@@ -62,7 +69,7 @@ def create_calls(count):
 
     from accounts.models import AgentProfile
     from calls.models import Call, Status
-    from calls.tasks import dial_call
+    from calls.placing.tasks import dial_call
     from exonumbers.models import ExoPhone
 
     exophone = ExoPhone.objects.create(number=EXOPHONE, friendly_name="Bench")
@@ -85,29 +92,13 @@ def create_calls(count):
 def start_sandbox(args, port, env):
     command = [sys.executable, "-m", "sandbox", f"--port={port}", "--speed=100", f"--rate-limit={args.limit}"]
     sandbox = subprocess.Popen([*command, "--quiet"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
-    for _ in range(STARTUP_SECONDS * 10):
-        if sandbox.poll() is not None:
-            raise SystemExit(f"the sandbox exited with {sandbox.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            return sandbox
-        time.sleep(0.1)
-    stop(sandbox)
-    raise SystemExit(f"the sandbox did not answer within {STARTUP_SECONDS} s")
+    return wait_for_port(sandbox, port, "the sandbox", STARTUP_SECONDS)
 
 
 def start_worker(env):
     # -v 0: no line per task. The app's own warnings still show; failed tasks are counted in the database.
     command = [sys.executable, "manage.py", "db_worker", "--interval=0.2", "--no-startup-delay", "-v", "0"]
     return subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own command line)
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=5)  # a db_worker in the middle of a task waits for it to end: don't
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def wait_for_dials(pks, workers, seconds):
@@ -154,7 +145,7 @@ def run(args):
         log = requests.get(f"{env['EXOTEL_API_URL']}/_sandbox/requests", timeout=30).json()
     finally:
         for process in reversed(processes):
-            stop(process)
+            stop(process)  # 5 s: a db_worker in the middle of a task waits for it to end: don't
         if limiter:
             limiter.delete(LIMITER_KEY)
             limiter.close()
