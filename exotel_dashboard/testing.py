@@ -4,6 +4,7 @@ Registered in the root conftest.py; every test module can ask for these by name.
 """
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -116,6 +117,15 @@ def log_in(page, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_selector("[data-testid=whoami]")
+
+
+@pytest.fixture
+def closed_port():
+    """The URL of a port on this machine nothing listens on: a connection to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@
 
 import base64
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -161,14 +160,6 @@ def sleeps():
 @pytest.fixture
 def client(exotel, sleeps):
     return ExotelClient(exotel.url, SID, KEY, TOKEN, connect_timeout=2, read_timeout=2, sleep=sleeps.append)
-
-
-@pytest.fixture
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def click_to_call(client, **options):

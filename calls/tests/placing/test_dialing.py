@@ -1,7 +1,5 @@
 """Dialing when Exotel cannot be reached: the client sends the connect again, then the call is not placed."""
 
-import socket
-
 import pytest
 from django.conf import settings
 
@@ -10,14 +8,6 @@ from calls.tests.factories import make_call
 from exotel.client import ExotelClient
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def test_a_call_exotel_never_heard_of_is_not_placed_after_a_few_tries(closed_port, exophone, agent):
