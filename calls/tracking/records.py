@@ -12,6 +12,9 @@ from calls.services import call_record_observation
 from calls.state import CALL_FIELDS, LEG_STATUS_FIELDS, Observation
 from exonumbers.models import ExoPhone
 
+OBSERVED_FIELDS = (*CALL_FIELDS, *LEG_STATUS_FIELDS)
+MAX_LENGTH = {name: Call._meta.get_field(name).max_length for name in OBSERVED_FIELDS}
+DIRECTIONS = frozenset(Direction)
 MAX_SECONDS = 2**31 - 1  # a PositiveIntegerField on PostgreSQL
 MAX_PRICE = Decimal(10**6)  # DecimalField(max_digits=10, decimal_places=4)
 
@@ -19,7 +22,7 @@ MAX_PRICE = Decimal(10**6)  # DecimalField(max_digits=10, decimal_places=4)
 def observation_from_record(record) -> Observation:
     """What a CallRecord (an API answer or a callback) says, less what the call's columns cannot hold."""
     values = {}
-    for name in (*CALL_FIELDS, *LEG_STATUS_FIELDS):
+    for name in OBSERVED_FIELDS:
         value = getattr(record, name, None)
         if value not in (None, ""):
             value = GUARDS.get(name, _fits)(name, value)
@@ -30,12 +33,12 @@ def observation_from_record(record) -> Observation:
 
 def _fits(name, value):
     """Text longer than its column is left out; anything else is kept."""
-    length = Call._meta.get_field(name).max_length
+    length = MAX_LENGTH[name]
     return None if length and isinstance(value, str) and len(value) > length else value
 
 
 def _cut(name, value):
-    return value[: Call._meta.get_field(name).max_length]
+    return value[: MAX_LENGTH[name]]
 
 
 def _seconds(name, value):
@@ -43,7 +46,7 @@ def _seconds(name, value):
 
 
 GUARDS = {
-    "direction": lambda name, value: value if value in Direction.values else None,
+    "direction": lambda name, value: value if value in DIRECTIONS else None,
     "recording_url": lambda name, value: _fits(name, value) if value.startswith("http") else None,
     "price": lambda name, value: value if 0 <= value < MAX_PRICE else None,
     "custom_field": _cut,

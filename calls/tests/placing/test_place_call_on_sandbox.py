@@ -95,12 +95,7 @@ def test_a_read_timeout_leaves_the_call_unknown_and_never_dials_twice(
     assert call.status == "unknown" and call.sid is None
     settings.EXOTEL_READ_TIMEOUT = 10
     app_on_sandbox.wait_for(lambda: [c for c in app_on_sandbox.calls() if c.get("status") == "completed"], 30)
-    reconcile_calls(
-        client=shared_client(),
-        run=SyncRun(kind="reconcile"),
-        redial=dial_call.enqueue,
-        now=call.next_check_at,
-    )
+    reconcile(now=call.next_check_at)
     call.refresh_from_db()
     assert call.sid and call.status == "completed"
     assert len([r for r in app_on_sandbox.requests() if r["path"].endswith("connect.json")]) == 1
@@ -112,12 +107,7 @@ def test_lost_callbacks_are_recovered_by_reconciliation(app_on_sandbox, agent, e
     wait_until(lambda: app_on_sandbox.call(call.sid)["status"] == "completed")
     call.refresh_from_db()
     assert not call.is_final  # its callbacks were lost
-    reconcile_calls(
-        client=shared_client(),
-        run=SyncRun(kind="reconcile"),
-        redial=dial_call.enqueue,
-        now=call.next_check_at,
-    )
+    reconcile(now=call.next_check_at)
     call.refresh_from_db()
     assert call.status == "completed"
     assert call.events.filter(source="details").exists()
@@ -184,9 +174,7 @@ def test_a_call_whose_dial_task_died_is_dialled_once_by_the_reconciler(app_on_sa
         next_check_at=placed + timedelta(minutes=2),  # as call_place leaves it; no dial task ever ran
     )
     for _ in range(3):  # the reconciler runs every minute; only the first run may dial
-        reconcile_calls(
-            client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE), redial=dial_call.enqueue
-        )
+        reconcile()
     assert final_call(call).status == "completed"
     assert len(connects(sandbox)) == 1
 
@@ -202,9 +190,7 @@ def test_a_call_nobody_could_dial_for_a_quarter_hour_is_given_up(app_on_sandbox,
         date_created=placed,
         next_check_at=placed + timedelta(minutes=2),
     )
-    reconcile_calls(
-        client=shared_client(), run=SyncRun(kind=SyncRun.Kind.RECONCILE), redial=dial_call.enqueue
-    )
+    reconcile()
     call.refresh_from_db()
     assert call.status == "not-placed" and "could not be dialled in time" in call.error_message
     assert connects(app_on_sandbox) == []
