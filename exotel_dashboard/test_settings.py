@@ -16,6 +16,8 @@ from .settings import *  # noqa: F403
 # Each test empties the cache (testing.empty_cache): never a shared Redis, even when REDIS_URL is set.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run at once, in the test; a test that starts a real worker process switches to settings.py's queue.
+DATABASE_TASKS = TASKS  # noqa: F405
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
@@ -27,4 +29,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"exotel-dashboard-test-{os.getpid()}.sqlite3")
     }
 if os.environ.get("TEST_TASKS_BACKEND") == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = DATABASE_TASKS

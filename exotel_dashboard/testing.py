@@ -154,9 +154,6 @@ def wait_until(predicate, timeout=15.0, interval=0.05):
     raise TimeoutError("the condition did not hold in time")
 
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
 def run_db_worker(max_tasks=1):
     """A real `manage.py db_worker` on the test database: runs what is queued (up to max_tasks), then exits.
 

@@ -1,6 +1,7 @@
 """A task row names its task by dotted path: rows queued before a release must still run after it."""
 
 import pytest
+from django.conf import settings
 from django.tasks import Task
 from django.test import override_settings
 from django.utils.module_loading import import_string
@@ -8,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from calls.placing.tasks import dial_call
 from calls.tests.factories import make_call
-from exotel_dashboard.testing import DATABASE_TASKS, run_db_worker
+from exotel_dashboard.testing import run_db_worker
 
 # Every path a task row of the previous release can hold (dial_call moved to calls/placing/tasks.py).
 PREVIOUS_RELEASE = {
@@ -31,7 +32,7 @@ def test_every_task_path_of_the_previous_release_still_names_a_task(path):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dial_queued_under_the_old_path_is_run_by_a_worker_of_this_release(agent):
     call = make_call(status="completed", agent=agent)  # not pending: the dial looks, and leaves it alone
-    with override_settings(TASKS=DATABASE_TASKS):
+    with override_settings(TASKS=settings.DATABASE_TASKS):
         result = dial_call.enqueue(call.pk)
     DBTaskResult.objects.filter(pk=result.id).update(task_path="calls.tasks.dial_call")
     run_db_worker()
