@@ -149,6 +149,7 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's widget HTML, the plain inputs and selects written without a template each (form_rendering.py).
 FORM_RENDERER = "lib.form_rendering.WidgetsInPython"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lib.error_reports.SecretsHiddenFilter"
 # The call log's covering index (calls.Call.Meta) is a plain index on SQLite, which is what small logs need.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
