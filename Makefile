@@ -8,7 +8,7 @@ SANDBOX_PORT ?= 8001
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run run-prod test setup lint check-deploy browser clean
+.PHONY: run run-prod test setup lint check-deploy browser clean lock
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -37,8 +37,31 @@ $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(VENV)/bin/python requirements.txt requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# requirements-dev.txt is the whole set (the app's packages and the tools), each file checked against its
+# hash; wheels only, since building a source release would fetch its build tools unchecked.
+$(VENV)/.installed: $(VENV)/bin/python requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary :all: \
+		-r requirements-dev.txt
+	touch $@
+
+# requirements*.in -> requirements*.txt with every dependency and the hashes of all its files, valid on Python
+# 3.12+ and any platform (--universal). The pins already in the .txt files stay unless the .in files need
+# otherwise; upgrade one with `make lock LOCK_ARGS="--upgrade-package NAME"`. uv lives in its own venv.
+LOCK_VENV := .venv-lock
+UV_VERSION := 0.13.9
+LOCK_ARGS ?=
+UV_COMPILE = $(LOCK_VENV)/bin/uv pip compile --quiet --universal --python-version 3.12 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
+
+$(LOCK_VENV)/.uv-$(UV_VERSION):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3)."; exit 1; }
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	touch $@
 
 .env: | $(VENV)/bin/python
