@@ -168,21 +168,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes, on our login page and the admin's): LOGIN_FAILURE_LIMIT wrong passwords for
-# one username from one address lock that pair out for LOGIN_COOLOFF_MINUTES. Keying on the pair means that an
-# office behind one NAT address does not lock out all its agents, nor a stranger guessing a username lock its
-# owner out everywhere.
+# Login throttling (django-axes, on our login page and the admin's), over the last LOGIN_COOLOFF_MINUTES:
+# - LOGIN_FAILURE_LIMIT wrong passwords for one username from one address lock that pair. Keying on the pair
+#   means that an office behind one NAT address does not lock out all its agents.
+# - LOGIN_FAILURE_LIMIT_PER_USER wrong passwords for one username from addresses it has never logged in from
+#   lock it on every such address (accounts/login_lockout.py): that slows guessing spread over many addresses.
+#   Addresses it has logged in from (axes' access log) neither count nor are locked, so a stranger cannot lock
+#   a person out of their usual office; a new network waits at most the cool-off.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "accounts.login_lockout.LoginLockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = _typed("LOGIN_FAILURE_LIMIT", _positive_int, 5)
+LOGIN_FAILURE_LIMIT_PER_USER = _typed("LOGIN_FAILURE_LIMIT_PER_USER", _positive_int, 20)
 AXES_COOLOFF_TIME = timedelta(minutes=_typed("LOGIN_COOLOFF_MINUTES", _positive_int, 15))
 AXES_RESET_ON_SUCCESS = True
-# Refused tries during a lockout do not restart the wait: the lockout page's "wait N minutes" stays true.
+# The access log of successful logins is what marks a person's own addresses.
+AXES_DISABLE_ACCESS_LOG = False
+# Refused tries during a lockout are not recorded, so they do not extend it: the lockout page's "wait N
+# minutes" stays true for both rules.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.login_lockout.locked_out_response"
 # Behind reverse proxies, the number of them that append to X-Forwarded-For, so a lockout keys on the client's
-# address rather than the proxy's (accounts/client_ip.py). Keep 0 while clients can reach the app directly:
-# they could then write any address into the header.
+# address rather than the proxy's (lib/client_ip.py). Keep 0 while clients can reach the app directly: they
+# could then write any address into the header.
 TRUSTED_PROXY_COUNT = _typed("TRUSTED_PROXY_COUNT", _non_negative_int, 0)
 AXES_CLIENT_IP_CALLABLE = "lib.client_ip.client_ip"
 
