@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
@@ -17,6 +18,7 @@ PASSED_HEADERS = ("Content-Length", "Content-Range", "Last-Modified", "ETag")
 AUDIO_TYPES = ("audio/", "application/octet-stream")
 
 
+@sensitive_variables()  # the client and the recording's link (pre-signed ones carry their own permission)
 @role_required
 @require_GET
 def call_recording(request, call_id):

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from exotel.client import ExotelClient
 from ops.ratelimit import acquire
 
 
+@sensitive_variables()
 def shared_client(*, throttled=True, max_wait=300):
     """The Exotel client for background work, within the rate limit every process shares.
 

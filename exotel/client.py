@@ -15,6 +15,7 @@ from ipaddress import ip_address
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 from urllib3.exceptions import NewConnectionError
 
 from lib.phone import national, to_e164
@@ -96,6 +97,9 @@ class ExotelClient:
     unsent_retries = 3  # a POST that never reached Exotel: 1, 2 and 4 s apart
     backoff = 1.0
 
+    # The methods that hold the API key and token are marked sensitive: with DEBUG on, a crash in one of them
+    # (or in anything it calls, such as requests) shows a traceback page without their local variables.
+    @sensitive_variables()
     def __init__(
         self,
         base_url: str,
@@ -123,6 +127,7 @@ class ExotelClient:
         self.recording_hosts = tuple(host.lower() for host in recording_hosts)
 
     @classmethod
+    @sensitive_variables()
     def from_settings(cls, **overrides) -> "ExotelClient":
         from django.conf import settings
 
@@ -279,6 +284,7 @@ class ExotelClient:
         api = urlsplit(self.base_url)
         return _is_loopback(host) and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
 
+    @sensitive_variables()
     def open_recording(self, url: str, *, byte_range: str | None = None) -> requests.Response:
         """Start streaming a recording (200, or 206/416 for a Range); the caller must close the response.
 
@@ -339,6 +345,7 @@ class ExotelClient:
 
     # The one place that sends HTTP
 
+    @sensitive_variables()
     def _send(self, method: str, url: str, *, params: dict | None = None, data: dict | None = None) -> dict:
         """Send one request (or a few, where repeating it is safe) and return the JSON body."""
         is_read = method == "GET"
@@ -422,6 +429,7 @@ class ExotelClient:
         message = f"Exotel answered HTTP {response.status_code} with a body that is not JSON."
         raise _unreadable(message, is_read=is_read, http_status=response.status_code)
 
+    @sensitive_variables()
     def _reason(self, response: requests.Response) -> str:
         """Exotel's own words, with our credentials blanked out in case a proxy echoed them."""
         reason = rest_exception_message(response.text, response.headers.get("Content-Type"))

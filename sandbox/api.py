@@ -17,7 +17,8 @@ ACCOUNT_PATH = re.compile(r"/v1/Accounts/(?P<account>[^/]+)/(?P<resource>.+)")
 
 
 def handle(app, request: Request) -> Response:
-    fmt = "json" if request.path.endswith(".json") else "xml"
+    # XML is v1's default; a path outside v1 (nothing the sandbox serves) is not v1, so it gets JSON.
+    fmt = "json" if request.path.endswith(".json") or not request.path.startswith("/v1/") else "xml"
     try:
         response = _dispatch(app, request, fmt)
     except ApiError as error:
@@ -43,10 +44,10 @@ def log_request(app, request: Request, response: Response) -> None:
 
 
 def _dispatch(app, request: Request, fmt: str) -> Response:
+    _authenticate(request, app.config)  # first, as for any path: a 404 would tell a stranger what exists
     match = ACCOUNT_PATH.fullmatch(request.path)
     if not match:
         raise ApiError(404, f"The requested resource {request.path} was not found")
-    _authenticate(request, app.config)
     if match["account"] != app.config.sid:
         # Valid credentials for another account: Exotel's docs allow 403 or 404; we don't reveal it exists.
         raise ApiError(404, f"The requested resource {request.path} was not found")

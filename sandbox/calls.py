@@ -122,7 +122,7 @@ class Call:
     recording_url: str | None = None
     custom_field: str | None = None
     callback: Callback | None = None
-    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    params: Mapping[str, str | list[str]] = field(default_factory=lambda: MappingProxyType({}))
 
     def elapsed(self, now: float) -> float:
         return max(0.0, (now - self.anchor) * self.speed)

@@ -8,6 +8,7 @@ from sandbox import clock
 from sandbox.calls import Call, Callback, build_timeline, new_sid, price_for, recording_url
 from sandbox.config import SandboxConfig
 from sandbox.errors import ApiError, invalid
+from sandbox.forms import Form
 from sandbox.phones import InvalidNumber, national, to_e164
 from sandbox.scenarios import Scenario, scenario_for
 
@@ -42,8 +43,9 @@ class ConnectRequest:
         return self.from_number if self.flow else self.to_number
 
 
-def parse_connect(form: dict[str, str], config: SandboxConfig) -> ConnectRequest:
-    values = {key: value.strip() for key, value in form.items()}
+def parse_connect(form: Form, config: SandboxConfig) -> ConnectRequest:
+    texts = {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value.strip() for key, value in texts.items()}
     get = values.get
     if not get("From"):
         raise invalid("No 'From' specified")
@@ -79,8 +81,8 @@ def parse_connect(form: dict[str, str], config: SandboxConfig) -> ConnectRequest
         time_limit=_seconds(values, "TimeLimit", MAX_TIME_LIMIT, DEFAULT_TIME_LIMIT),
         time_out=_seconds(values, "TimeOut", MAX_TIME_OUT, DEFAULT_TIME_OUT),
         record=get("Record") == "true",
-        custom_field=form.get("CustomField"),
-        callback=_callback(values),
+        custom_field=texts.get("CustomField"),
+        callback=_callback(values, _events(form)),
     )
 
 
@@ -113,23 +115,27 @@ def _seconds(values: dict[str, str], name: str, maximum: int, default: int) -> i
     return int(text)
 
 
-def _callback(values: dict[str, str]) -> Callback | None:
+def _events(form: Form) -> tuple[str, ...]:
+    """StatusCallbackEvents however a client spells the list: [0], [1]…; [] repeated; or comma-separated."""
     events = []
-    for key, value in values.items():
+    for key, value in form.items():
         if key.startswith("StatusCallbackEvents"):
-            for event in filter(None, (part.strip() for part in value.split(","))):
-                if event not in EVENTS:
-                    raise invalid(f"StatusCallbackEvents must be among: {', '.join(EVENTS)}")
-                events.append(event)
+            for text in [value] if isinstance(value, str) else value:
+                for event in filter(None, (part.strip() for part in text.split(","))):
+                    if event not in EVENTS:
+                        raise invalid(f"StatusCallbackEvents must be among: {', '.join(EVENTS)}")
+                    events.append(event)
+    return tuple(dict.fromkeys(events))
+
+
+def _callback(values: dict[str, str], events: tuple[str, ...]) -> Callback | None:
     if not values.get("StatusCallback"):
         return None
     content_type = values.get("StatusCallbackContentType") or CALLBACK_CONTENT_TYPES[0]
-    return Callback(
-        url=values["StatusCallback"], events=tuple(dict.fromkeys(events)), content_type=content_type
-    )
+    return Callback(url=values["StatusCallback"], events=events, content_type=content_type)
 
 
-def start_call(request: ConnectRequest, scenario: Scenario, form: dict, config: SandboxConfig) -> Call:
+def start_call(request: ConnectRequest, scenario: Scenario, form: Form, config: SandboxConfig) -> Call:
     """The call as it will unfold; in flow mode To shows the ExoPhone (call details of real flow calls do)."""
     timeline = build_timeline(
         scenario.fates, talk=min(scenario.talk, request.time_limit), timeout=request.time_out
@@ -164,7 +170,7 @@ def start_call(request: ConnectRequest, scenario: Scenario, form: dict, config: 
     )
 
 
-def place(form: dict[str, str], config: SandboxConfig) -> tuple[Call, Scenario]:
+def place(form: Form, config: SandboxConfig) -> tuple[Call, Scenario]:
     request = parse_connect(form, config)
     scenario = scenario_for(request.customer, flow=request.flow)
     if scenario.refusal:

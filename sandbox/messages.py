@@ -10,7 +10,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]  # names in lower case
     body: bytes = b""
-    form: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str | list[str]] = field(default_factory=dict)  # a `[]` name's value is a list
 
 
 @dataclass

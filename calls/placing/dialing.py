@@ -86,7 +86,7 @@ def connect_options(call):
         "start_playback_to": options.get("start_playback_to"),
         "start_playback_value": options.get("start_playback_value"),
         "status_callback": callback_url(call.pk),
-        "status_callback_events": ("answered", "terminal"),
+        "status_callback_events": ("terminal", "answered"),  # the order of Exotel's own example
         "status_callback_content_type": "application/json",
     }
 

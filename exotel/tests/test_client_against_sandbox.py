@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 
+from calls.placing.dialing import dial
+from calls.tests.factories import make_call
 from exotel.client import (
     ExotelClient,
     ExotelCouldNotOriginate,
@@ -100,6 +102,21 @@ def test_it_sends_the_status_callback_events_the_sandbox_understands(fast_sandbo
     assert params["StatusCallbackEvents[0]"] == "terminal"
     assert params["StatusCallbackEvents[1]"] == "answered"
     assert params["Record"] == "true"
+
+
+@pytest.mark.django_db
+def test_a_dial_asks_for_the_terminal_event_first_as_exotels_own_example_does(sandbox, exophone, settings):
+    # Should Exotel read only the first event, the one it must not miss is the end of the call.
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:9"
+    call = make_call(sid=None, status="pending", exophone=exophone, to_number=customer("42"))
+
+    dial(call.pk, client=client_for(sandbox))
+
+    [request] = sandbox.requests()
+    assert request["path"].endswith("/Calls/connect.json")
+    assert request["form"]["StatusCallbackEvents[0]"] == "terminal"
+    assert request["form"]["StatusCallbackEvents[1]"] == "answered"
+    assert sandbox.call(sandbox.calls()[0]["sid"])["callback"]["events"] == ["terminal", "answered"]
 
 
 def test_number_info_shows_a_dnd_number_and_connect_refuses_to_call_it(fast_sandbox):

@@ -54,6 +54,24 @@ def test_it_answers_404_for_unknown_paths(sandbox, path):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/", "/foo", "/v2/accounts/demo_sandbox/calls", "/v1"])
+def test_paths_outside_v1_answer_json_and_only_to_a_known_client(sandbox, path):
+    stranger = requests.get(sandbox.url + path, timeout=10)
+    client = requests.post(sandbox.url + path, auth=sandbox.auth, timeout=10)
+
+    assert stranger.status_code == 401 and stranger.headers["Content-Type"] == "application/json"
+    assert rest_exception(stranger)[0] == 401
+    assert client.status_code == 404 and client.headers["Content-Type"] == "application/json"
+    assert rest_exception(client) == (404, f"The requested resource {path} was not found")
+
+
+def test_an_unknown_v1_path_needs_credentials_too(sandbox):
+    response = requests.get(f"{sandbox.url}/v1/Nothing", timeout=10)
+
+    assert response.status_code == 401
+    assert xml(response).findtext("RestException/Status") == "401"
+
+
 def test_it_answers_405_for_the_wrong_method(sandbox):
     get_connect = get(sandbox, "Calls/connect.json")
     post_calls = requests.post(f"{sandbox.api_url}/Calls.json", auth=sandbox.auth, timeout=10)

@@ -3,8 +3,9 @@
 import time
 
 import pytest
+import requests
 
-from sandbox.tests.helpers import connect, customer, place
+from sandbox.tests.helpers import AGENT, connect, customer, place
 
 LEGACY_FIELDS = {"CallSid", "Status", "RecordingUrl", "DateUpdated"}
 EVENT_FIELDS = {
@@ -76,6 +77,29 @@ def test_with_both_events_it_posts_answered_per_leg_then_terminal_with_flat_leg_
     assert (terminal["Legs[0][OnCallDuration]"], terminal["Legs[1][OnCallDuration]"]) == ("46", "40")
     flat_legs = {f"Legs[{leg}][{name}]" for leg in (0, 1) for name in ("Status", "OnCallDuration")}
     assert set(terminal) == (EVENT_FIELDS - {"Legs"}) | flat_legs | {"CustomField"}
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_repeated_list_key_subscribes_to_every_event_it_names(fast_sandbox, receiver, encoding):
+    # StatusCallbackEvents[]=terminal&StatusCallbackEvents[]=answered, as HTTP clients send a list
+    pairs = [
+        ("From", AGENT),
+        ("To", customer("10")),
+        ("CallerId", fast_sandbox.exophones[0]),
+        ("StatusCallback", receiver.url),
+        ("StatusCallbackEvents[]", "terminal"),
+        ("StatusCallbackEvents[]", "answered"),
+    ]
+    body = {"data": pairs} if encoding == "urlencoded" else {"files": [(n, (None, v)) for n, v in pairs]}
+
+    response = requests.post(
+        f"{fast_sandbox.api_url}/Calls/connect.json", auth=fast_sandbox.auth, timeout=10, **body
+    )
+
+    assert response.status_code == 200, response.text
+    events = [item["fields"]["EventType"] for item in receiver.wait_for(3)]
+    assert events == ["answered", "answered", "terminal"]
+    assert fast_sandbox.requests()[0]["form"]["StatusCallbackEvents[]"] == ["terminal", "answered"]
 
 
 def test_extended_events_come_as_json_with_a_legs_array(fast_sandbox, receiver):

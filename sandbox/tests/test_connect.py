@@ -133,6 +133,57 @@ def test_it_refuses_invalid_parameters_with_a_400_rest_exception(sandbox, fields
     assert sandbox.calls() == []
 
 
+@pytest.mark.parametrize(
+    ("name", "first", "second"),
+    [
+        ("From", AGENT, "+919876543211"),
+        ("To", customer("42"), customer("75")),
+        ("CallerId", "+918030752400", "+912267891234"),
+        ("StatusCallbackEvents[0]", "terminal", "answered"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_parameter_given_twice_with_different_values_is_refused_not_cut_to_one(
+    sandbox, name, first, second, encoding
+):
+    fields = {"From": AGENT, "To": customer("42"), "CallerId": sandbox.exophones[0]} | {name: first}
+    pairs = [*fields.items(), (name, second)]
+    body = {"data": pairs} if encoding == "urlencoded" else {"files": [(n, (None, v)) for n, v in pairs]}
+
+    response = requests.post(f"{sandbox.api_url}/Calls/connect.json", auth=sandbox.auth, timeout=10, **body)
+
+    assert response.status_code == 400
+    assert rest_exception(response) == (
+        400,
+        f"Invalid Call Parameters: '{name}' was given more than once, with different values",
+    )
+    assert sandbox.calls() == []
+
+
+def test_a_parameter_repeated_with_the_same_value_is_read_once(sandbox):
+    pairs = [
+        ("From", AGENT),
+        ("To", customer("42")),
+        ("To", customer("42")),
+        ("CallerId", sandbox.exophones[0]),
+    ]
+
+    response = requests.post(
+        f"{sandbox.api_url}/Calls/connect.json", auth=sandbox.auth, data=pairs, timeout=10
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["Call"]["To"] == "09812345642"
+
+
+def test_a_repeated_parameter_is_refused_only_after_authentication(sandbox):
+    pairs = [("From", AGENT), ("From", "+919876543211")]
+
+    response = requests.post(f"{sandbox.api_url}/Calls/connect.json", data=pairs, timeout=10)
+
+    assert response.status_code == 401
+
+
 def test_it_rejects_timelimit_over_four_hours_and_accepts_exactly_four(sandbox):
     assert connect(sandbox, TimeLimit="14401").status_code == 400
     assert connect(sandbox, TimeLimit="14400").status_code == 200
