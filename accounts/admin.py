@@ -1,15 +1,31 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from audit.services import AuditedAdmin
+from lib.phone import PhoneNumberField
 from lib.roles import role_of
 
 from .models import AgentProfile
 
 
+class AgentProfileForm(forms.ModelForm):
+    phone_number = PhoneNumberField(
+        label="Own phone",
+        required=False,
+        help_text_lead="Exotel rings this phone first.",
+        example="98450 12301",
+    )
+
+    class Meta:
+        model = AgentProfile
+        fields = ["phone_number", "default_exophone", "time_zone"]
+
+
 class AgentProfileInline(admin.StackedInline):
     model = AgentProfile
+    form = AgentProfileForm
     can_delete = False
     fields = ["phone_number", "default_exophone", "time_zone"]
     autocomplete_fields = ["default_exophone"]

@@ -1,12 +1,23 @@
+from django import forms
 from django.contrib import admin
 
 from audit.services import AuditedAdmin
+from lib.phone import PhoneNumberField
 
 from .models import ExoPhone, Flow
 
 
+class ExoPhoneForm(forms.ModelForm):
+    number = PhoneNumberField(example="080 3075 2400 or +91 80 3075 2400")
+
+    class Meta:
+        model = ExoPhone
+        fields = ["number", "friendly_name", "region", "is_active"]
+
+
 @admin.register(ExoPhone)
 class ExoPhoneAdmin(AuditedAdmin, admin.ModelAdmin):
+    form = ExoPhoneForm
     list_display = ["friendly_name", "number", "region", "is_active"]
     list_filter = ["is_active", "region"]
     search_fields = ["friendly_name", "number", "region"]

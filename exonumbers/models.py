@@ -35,6 +35,8 @@ class ExoPhone(models.Model):
         return f"{self.friendly_name} ({pretty(self.number)})"
 
     def clean(self):
+        if not self.number:
+            return  # blank is the field's own error; a form's number that failed its field arrives blank
         try:
             self.number = to_e164(self.number)
         except InvalidNumber as exc:

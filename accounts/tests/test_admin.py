@@ -1,5 +1,7 @@
 from django.contrib.auth.models import Group, User
 
+from accounts.models import AgentProfile
+
 
 def user_form(**extra):
     data = {
@@ -52,3 +54,32 @@ def test_the_people_list_shows_roles_and_phones(client, admin, agent):
     html = client.get("/admin/auth/user/").content.decode()
     assert "+919845012301" in html
     assert "Agent" in html
+
+
+def test_letters_in_an_agent_phone_get_a_field_error_naming_what_is_allowed(client, admin):
+    kiran = User.objects.create_user("kiran")
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/auth/user/{kiran.pk}/change/", user_form(**{"agent_profile-0-phone_number": "98450abc99"})
+    )
+    assert response.status_code == 200
+    error = response.context["inline_admin_formsets"][0].formset.errors[0]["phone_number"]
+    assert error == ["This is not a phone number. Use digits 0-9, spaces and + - ( ) . only."]
+    assert not AgentProfile.objects.filter(user=kiran).exists()
+
+
+def test_an_agent_phone_in_a_long_common_form_is_stored_in_e164(client, admin):
+    kiran = User.objects.create_user("kiran")
+    client.force_login(admin)
+    response = client.post(
+        f"/admin/auth/user/{kiran.pk}/change/",
+        user_form(**{"agent_profile-0-phone_number": "+91 (0) 98450 12399"}),
+    )
+    assert response.status_code == 302
+    assert AgentProfile.objects.get(user=kiran).phone_number == "+919845012399"
+
+
+def test_the_agent_phone_says_what_it_accepts(client, admin, agent):
+    client.force_login(admin)
+    page = client.get(f"/admin/auth/user/{agent.pk}/change/").content.decode()
+    assert "Exotel rings this phone first. Digits 0-9, spaces and + - ( ) . only, e.g. 98450 12301." in page

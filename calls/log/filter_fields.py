@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from lib.phone import InvalidNumber, to_e164
+from lib.phone import ACCEPTED, InvalidNumber, to_e164
 
 SEPARATORS = re.compile(r"[,;\s]+")
 SID = re.compile(r"^[A-Za-z0-9]{1,64}$")
@@ -19,7 +19,7 @@ class PhoneListField(forms.CharField):
 
     def __init__(self, *, max_items=5, **kwargs):
         self.max_items = max_items
-        kwargs.setdefault("help_text", f"Up to {max_items} numbers, separated by commas.")
+        kwargs.setdefault("help_text", f"Up to {max_items} numbers, separated by commas: {ACCEPTED} only.")
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -32,7 +32,7 @@ class PhoneListField(forms.CharField):
             try:
                 numbers.append(to_e164(part))
             except InvalidNumber as exc:
-                raise forms.ValidationError(f"{part}: {exc}") from exc
+                raise forms.ValidationError(f"{part[:40]}: {exc}") from exc
         return numbers
 
 

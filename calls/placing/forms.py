@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from exonumbers.models import ExoPhone, Flow
-from lib.phone import InvalidNumber, to_e164
+from lib.phone import PhoneNumberField
 
 HTTP_URL = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 MAX_TIME_LIMIT = 14400  # four hours, Exotel's cap
@@ -14,9 +14,7 @@ MAX_TIME_OUT = 60  # seconds each leg rings; Exotel's documented maximum (TRAI)
 class PlaceCallForm(forms.Form):
     """What every call needs: the customer, the caller ID they will see, and a token that makes it once."""
 
-    to = forms.CharField(
-        label="Customer number", max_length=32, help_text="Any form: +91 98765 43210, 098765 43210…"
-    )
+    to = PhoneNumberField(label="Customer number", example="+91 98765 43210 or 098765 43210")
     exophone = forms.ModelChoiceField(
         label="Caller ID",
         queryset=ExoPhone.objects.active(),
@@ -57,10 +55,7 @@ class PlaceCallForm(forms.Form):
                 self.initial.setdefault("exophone", profile.default_exophone_id)
 
     def clean_to(self):
-        try:
-            number = to_e164(self.cleaned_data["to"])
-        except InvalidNumber as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        number = self.cleaned_data["to"]
         if number == self.agent_phone:
             raise forms.ValidationError("This is your own phone; enter the customer's number.")
         if ExoPhone.objects.filter(number=number).exists():

@@ -63,3 +63,22 @@ def test_the_lists_search_and_filter(client, admin, exophone, flow):
     assert b"Bengaluru support" in client.get("/admin/numbers/exophone/?q=8030752400").content
     assert b"Bengaluru support" in client.get("/admin/numbers/exophone/?is_active__exact=1").content
     assert b"Support IVR" in client.get("/admin/numbers/flow/?q=245871").content
+
+
+def test_letters_in_an_exophone_number_get_a_field_error_naming_what_is_allowed(client, admin):
+    client.force_login(admin)
+    response = client.post(
+        "/admin/numbers/exophone/add/",
+        {"number": "080 30ABC 400", "friendly_name": "Keypad", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["number"] == [
+        "This is not a phone number. Use digits 0-9, spaces and + - ( ) . only."
+    ]
+    assert not ExoPhone.objects.filter(friendly_name="Keypad").exists()
+
+
+def test_the_exophone_number_says_what_it_accepts(client, admin):
+    client.force_login(admin)
+    page = client.get("/admin/numbers/exophone/add/").content.decode()
+    assert "Digits 0-9, spaces and + - ( ) . only, e.g. 080 3075 2400 or +91 80 3075 2400." in page

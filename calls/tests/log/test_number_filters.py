@@ -8,7 +8,7 @@ import pytest
 
 from calls.tests.factories import make_call
 
-from .log_page import selected
+from .log_page import errors_shown, get, rows, selected
 
 SUPPORT_LINE = "+918030752400"  # the ExoPhone fixture
 SALES_LINE = "+918030752499"  # not registered here
@@ -86,3 +86,34 @@ def test_an_exophone_not_registered_here_still_finds_its_calls(manager_client, c
 
 def test_the_exophone_filter_looks_at_the_exophone_not_at_from_or_to(manager_client, calls):
     assert selected(manager_client, {"exophone": "9876543210"}) == set()
+
+
+NOT_ALLOWED = "This is not a phone number. Use digits 0-9, spaces and + - ( ) . only."
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ({"to_number": "98765abc10"}, f"To: 98765abc10: {NOT_ALLOWED}"),  # was read as +919876522210
+        ({"to_number": "+91 98765 43210 ext 5"}, f"To: +91 98765 43210 ext 5: {NOT_ALLOWED}"),
+        ({"from_number": "tel:+919876543210"}, f"From: tel:+919876543210: {NOT_ALLOWED}"),
+        ({"to_number": "9876512345, 98765abc10"}, f"To: 98765abc10: {NOT_ALLOWED}"),
+        ({"exophone": "080 3075 2400 #5"}, f"ExoPhone: 080 3075 2400 #5: {NOT_ALLOWED}"),
+        ({"to_number": "98765+43210"}, "To: 98765+43210: Put + only at the start, before the country code."),
+        ({"to_number": "x" * 5000}, "To: " + "x" * 40 + ": This is too long for one phone number"),
+    ],
+)
+def test_a_number_with_letters_or_signs_is_explained_not_read_as_another(manager_client, calls, query, shown):
+    response = get(manager_client, query)
+    assert response.status_code == 200
+    assert shown in errors_shown(response)
+    assert rows(response) == []
+
+
+def test_semicolons_still_separate_numbers_in_a_list(manager_client, calls):
+    assert selected(manager_client, {"to_number": "9876543210;9876512345"}) == {"tocustomer", "toother"}
+
+
+def test_each_number_filter_says_what_it_accepts(manager_client, calls):
+    page = get(manager_client).content.decode()
+    assert page.count("Up to 5 numbers, separated by commas: digits 0-9, spaces and + - ( ) . only.") == 3

@@ -163,3 +163,59 @@ def test_the_number_lookup_gives_up_quickly_when_dials_have_used_the_minute(
     response = agent_client.get("/calls/lookup/?to=%2B919876543210")
     assert response.status_code == 200
     assert "Exotel could not tell us about this number." in response.content.decode()
+
+
+NOT_ALLOWED = "This is not a phone number. Use digits 0-9, spaces and + - ( ) . only."
+
+
+@pytest.mark.parametrize(
+    ("to", "message"),
+    [
+        ("98765abc95", NOT_ALLOWED),  # was dialled as +919876522295
+        ("9876543295;9876543296", NOT_ALLOWED),  # was dialled as the first number alone
+        ("+91 98765 43295 ext 5", NOT_ALLOWED),
+        ("tel:+919876543295", NOT_ALLOWED),
+        ("98765+43295", "Put + only at the start"),
+        ("\uff19\uff18\uff17\uff16\uff15\uff14\uff13\uff12\uff19\uff15", "Use the digits 0-9 only."),
+        ("98765\x0043295", "Null characters are not allowed."),
+        ("9" * 33, "at most 32 characters"),
+    ],
+)
+@pytest.mark.parametrize("url", ["/calls/new/", "/calls/new/flow/"])
+def test_a_number_with_anything_but_digits_and_punctuation_is_never_dialled(
+    agent_client, exophone, flow, django_capture_on_commit_callbacks, url, to, message
+):
+    with django_capture_on_commit_callbacks() as dials:
+        response = post(agent_client, url, to=to, exophone=exophone.pk, flow=flow.pk)
+    assert response.status_code == 200
+    assert message in errors(response)["to"][0]
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Call.objects.exists()
+    assert dials == []
+
+
+@pytest.mark.parametrize("to", ["(098) 765-43295", "+91.98765.43295", "(+91) 98765 43295"])
+def test_the_allowed_punctuation_places_the_call_to_that_number(agent_client, exophone, to):
+    response = post(agent_client, to=to, exophone=exophone.pk)
+    assert response.status_code == 302
+    assert Call.objects.get().to_number == "+919876543295"
+
+
+@pytest.mark.parametrize("url", ["/calls/new/", "/calls/new/flow/"])
+def test_the_customer_number_says_what_it_accepts(agent_client, exophone, flow, url):
+    page = agent_client.get(url).content.decode()
+    assert "Digits 0-9, spaces and + - ( ) . only, e.g. +91 98765 43210 or 098765 43210." in page
+
+
+def test_the_number_lookup_answers_letters_with_the_message_and_asks_exotel_nothing(
+    agent_client, monkeypatch
+):
+    from calls.placing import views as placing_views
+
+    def exotel_must_not_be_asked(**kwargs):
+        raise AssertionError("Exotel was asked about a number with letters")
+
+    monkeypatch.setattr(placing_views, "shared_client", exotel_must_not_be_asked)
+    response = agent_client.get("/calls/lookup/", {"to": "98765abc95"})
+    assert response.status_code == 200
+    assert NOT_ALLOWED in response.content.decode()
