@@ -1,11 +1,18 @@
 import django_filters
 from django import forms
 
+from lib.dates import DateFilter
 from lib.lists import CheckboxesFilter
 
 from .models import Action, AuditEntry
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+class AuditFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("day_from") and data.get("day_to") and data["day_from"] > data["day_to"]:
+            self.add_error(None, "“From” is after “Until”.")
+        return data
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -15,16 +22,13 @@ class AuditFilter(django_filters.FilterSet):
     )
     target_type = django_filters.CharFilter(lookup_expr="iexact", label="Kind of thing")
     target = django_filters.CharFilter(lookup_expr="icontains", label="Thing contains")
-    day_from = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label="From", widget=DATE_INPUT
-    )
-    day_to = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label="Until", widget=DATE_INPUT
-    )
+    day_from = DateFilter(field_name="at", lookup_expr="date__gte", label="From")
+    day_to = DateFilter(field_name="at", lookup_expr="date__lte", label="Until")
 
     class Meta:
         model = AuditEntry
         fields = []
+        form = AuditFilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

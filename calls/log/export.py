@@ -1,11 +1,17 @@
 """The filtered call log as CSV, streamed in chunks, so a million calls take constant memory.
 
 On PostgreSQL the server writes the rows itself (COPY … TO STDOUT WITH CSV): five times the rate of building
-them in Python, which is what other databases get. Both write the same bytes (calls/tests/test_export.py).
+them in Python, which is what other databases get. Both write the same bytes (calls/tests/log/test_export.py).
+
+Nothing is sent before the query runs: a WSGI server sends the status with the first bytes, so a query that
+fails still answers 500, never 200 with a header and nothing after it. A failure after that can no longer
+change the status; the file then ends with INCOMPLETE, and the error goes on to cut the transfer off, so
+neither the browser nor whoever opens the file takes the rows above for the whole export.
 """
 
 import csv
 from datetime import datetime
+from itertools import chain, islice
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, CharField, F, Func, Value, When
@@ -36,14 +42,27 @@ LABELS = {value: label for choices in CHOICES.values() for value, label in choic
 LABELLED = [i for i, (name, _) in enumerate(COLUMNS) if name in CHOICES]
 LINE_END = "\n"  # what PostgreSQL's COPY writes
 CHUNK_BYTES = 64 * 1024
+INCOMPLETE = "EXPORT INCOMPLETE: a server error stopped it after the rows above. Export again.\n"
 
 
 def csv_rows(queryset, chunk_size=2000):
     """The header, then the rows in chunks: COPY on PostgreSQL, Python elsewhere."""
     zone = timezone.get_current_timezone()
     if connection.vendor == "postgresql" and postgresql_knows(zone.key):
-        return copied_rows(queryset, zone.key)
-    return python_rows(queryset, zone, chunk_size)
+        return said_if_cut_short(copied_rows(queryset, zone.key))
+    return said_if_cut_short(python_rows(queryset, zone, chunk_size))
+
+
+def said_if_cut_short(parts):
+    try:
+        yield next(parts)  # the header, once the query runs
+        try:
+            yield from parts
+        except Exception:
+            yield INCOMPLETE
+            raise
+    finally:
+        parts.close()
 
 
 def header(zone_name):
@@ -75,10 +94,12 @@ def cells(row, zone):
 
 def python_rows(queryset, zone, chunk_size):
     """One string per `chunk_size` rows: a string per row cost more than the rows did."""
+    rows = queryset.values_list(*[name for name, _ in COLUMNS]).iterator(chunk_size=chunk_size)
+    first = list(islice(rows, 1))  # runs the query
     yield header(zone.key)
     lines = Lines()
     writer = csv.writer(lines, lineterminator=LINE_END)
-    for row in queryset.values_list(*[name for name, _ in COLUMNS]).iterator(chunk_size=chunk_size):
+    for row in chain(first, rows):
         values = cells(row, zone)
         for i in LABELLED:
             values[i] = LABELS.get(values[i], values[i])
@@ -129,12 +150,12 @@ def copy_column(name, zone_name):
 def copied_rows(queryset, zone_name):
     columns = {f"export_{i}": copy_column(name, zone_name) for i, (name, _) in enumerate(COLUMNS)}
     sql, params = queryset.annotate(**columns).values_list(*columns).query.sql_with_params()
-    yield header(zone_name)
     chunk, size = [], 0
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,  # runs the query
     ):
+        yield header(zone_name)
         for row in copy:  # one row a message
             chunk.append(row)
             size += len(row)

@@ -11,13 +11,13 @@ from django.db.models.functions import Reverse
 
 from calls.models import Call, Direction, Status
 from exonumbers.models import Flow
+from lib.dates import DateTimeFilter
 from lib.lists import CheckboxesFilter
 
 from .filter_fields import DigitsField, PhoneListField, SidListField
 
 MAX_SECONDS = 10**7  # longer than any call (Exotel's TimeLimit is four hours)
 MAX_PRICE = 10**6
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class SecondsFilter(django_filters.NumberFilter):
@@ -55,8 +55,9 @@ class NumberEndsFilter(django_filters.Filter):
         return numbers.filter(Q(from_reversed__startswith=backwards) | Q(to_reversed__startswith=backwards))
 
 
-class CreatedUntilFilter(django_filters.DateTimeFilter):
-    """ "Until 10:00" includes the whole minute 10:00, as a person reading the form means it."""
+class CreatedUntilFilter(DateTimeFilter):
+    """ "Until 10:00" includes the whole minute 10:00, as a person reading the form means it. The field keeps
+    the date within 2100, so the minute added cannot overflow."""
 
     def filter(self, qs, value):
         if value is None:
@@ -114,10 +115,8 @@ class CallFilterForm(forms.Form):
 class CallFilter(django_filters.FilterSet):
     status = CheckboxesFilter(choices=Status.choices)
     direction = CheckboxesFilter(choices=Direction.choices)
-    created_from = django_filters.DateTimeFilter(
-        field_name="date_created", lookup_expr="gte", label="Created from", widget=DATETIME_INPUT
-    )
-    created_to = CreatedUntilFilter(label="Created until", widget=DATETIME_INPUT)
+    created_from = DateTimeFilter(field_name="date_created", lookup_expr="gte", label="Created from")
+    created_to = CreatedUntilFilter(label="Created until")
     duration__gte = SecondsFilter(field_name="duration", lookup_expr="gte", label="Duration ≥ (s)")
     duration__lte = SecondsFilter(field_name="duration", lookup_expr="lte", label="Duration ≤ (s)")
     duration__eq = SecondsFilter(field_name="duration", lookup_expr="exact", label="Duration = (s)")

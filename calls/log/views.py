@@ -59,8 +59,10 @@ def export_calls(request):
     """CSV of every call the filters select. Managers only: agents do not export (see the README)."""
     filterset = CallFilter(request.GET, queryset=calls_visible_to(request.user), show_agent=True)
     if not filterset.is_valid():
-        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items())
-        return HttpResponseBadRequest(f"Fix the filters first: {problems}", content_type="text/plain")
+        return HttpResponseBadRequest(
+            "Nothing was exported. Fix the filters first:\n" + "\n".join(filter_problems(filterset.form)),
+            content_type="text/plain; charset=utf-8",
+        )
     filters = {
         name: values if len(values) > 1 else values[0] for name, values in request.GET.lists() if any(values)
     }
@@ -73,3 +75,12 @@ def export_calls(request):
     )
     response["Content-Disposition"] = f'attachment; filename="calls-{stamp}.csv"'
     return response
+
+
+def filter_problems(form):
+    """As the log page lists them: the field's label, then what is wrong with it."""
+    return [
+        f"{form.fields[name].label}: {error}" if name in form.fields else error
+        for name, errors in form.errors.items()
+        for error in errors
+    ]

@@ -5,12 +5,12 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from lib.dates import DateField, DateInput
+
 from .analytics import Period
 
 MAX_DAYS = 366
-DATE_INPUT = forms.DateInput(
-    attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
-)
+DATE_INPUT = DateInput(attrs={"class": "form-control form-control-sm"})
 
 
 def presets(today):
@@ -24,8 +24,8 @@ def presets(today):
 
 
 class PeriodForm(forms.Form):
-    first = forms.DateField(label="From", widget=DATE_INPUT)
-    last = forms.DateField(label="To", widget=DATE_INPUT)
+    first = DateField(label="From", widget=DATE_INPUT)
+    last = DateField(label="To", widget=DATE_INPUT)
 
     def __init__(self, data=None, **kwargs):
         self.today = timezone.localdate()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from accounts.models import SavedView
 from calls.models import Call
 from calls.tests.factories import make_call
 
@@ -144,3 +145,74 @@ def test_a_london_time_that_does_not_exist_or_exists_twice_is_explained(client, 
     response = get(client, {"created_from": typed})
     assert response.status_code == 200
     assert "Europe/London" in errors_shown(response)
+
+
+OUT_OF_RANGE = "Enter a date between 2000-01-01 and 2100-12-31."
+# Each a value typed by hand or kept in an old link: refused with words over the form, never a 500.
+EDGE_CASES = [
+    ({"created_to": "9999-12-31T23:59"}, f"Created until: {OUT_OF_RANGE}"),
+    ({"created_from": "9999-12-31T23:59"}, f"Created from: {OUT_OF_RANGE}"),
+    ({"created_from": "0001-01-01"}, f"Created from: {OUT_OF_RANGE}"),
+    ({"created_to": "0001-01-01T00:00"}, f"Created until: {OUT_OF_RANGE}"),
+    ({"created_from": "1999-12-31T23:59"}, f"Created from: {OUT_OF_RANGE}"),
+    ({"created_to": "2101-01-01T00:00"}, f"Created until: {OUT_OF_RANGE}"),
+    ({"created_from": "+999999-01-01"}, "Created from: Enter a valid date/time."),
+    ({"created_from": "٢٠٢٦-11-20T10:00"}, "Created from: Enter a valid date/time."),
+    ({"created_to": "2026-11-20T10:00\x00"}, "Created until: Enter a valid date/time."),
+    ({"created_to": "2" * 10_000}, "Created until: Enter a valid date/time."),
+    ({"created_to": ["a", "b"]}, "Created until: Enter one date, not 2."),
+    ({"created_to": ["2026-11-20T10:00", "2026-11-21T10:00"]}, "Created until: Enter one date, not 2."),
+    (
+        {"created_from": "2026-11-21T00:00", "created_to": "2026-11-20T23:59"},
+        "“Created from” is after “Created until”.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), EDGE_CASES)
+def test_a_date_off_the_calendar_or_not_a_date_is_a_field_error(
+    manager_client, around_midnight, query, message
+):
+    response = get(manager_client, query)
+    assert response.status_code == 200
+    assert message in errors_shown(response)
+    assert 'data-testid="export"' not in response.content.decode()  # an export of it could only be refused
+
+
+def make_edge_calls(zone):
+    make_call(sid="first", date_created=datetime(2000, 1, 1, 0, 0, tzinfo=zone))
+    make_call(sid="last", date_created=datetime(2100, 12, 31, 23, 59, 30, tzinfo=zone))
+
+
+def test_the_first_and_last_minutes_of_the_calendar_select_their_calls(manager_client):
+    make_edge_calls(KOLKATA)
+    assert selected(manager_client, "created_from=2000-01-01T00:00&created_to=2000-01-01T00:00") == {"first"}
+    assert selected(manager_client, "created_from=2100-12-31T23:59&created_to=2100-12-31T23:59") == {"last"}
+    assert selected(manager_client, "created_from=2000-01-01T00:00&created_to=2100-12-31T23:59") == {
+        "first",
+        "last",
+    }
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])  # UTC+14 and UTC-11
+def test_the_calendars_edges_hold_in_the_zones_furthest_from_utc(client, manager, zone):
+    make_edge_calls(ZoneInfo(zone))
+    use_time_zone(manager, zone)
+    client.force_login(manager)
+    assert selected(client, "created_from=2000-01-01T00:00&created_to=2100-12-31T23:59") == {"first", "last"}
+    assert selected(client, "created_to=2000-01-01T00:00") == {"first"}
+    assert selected(client, "created_from=2100-12-31T23:59") == {"last"}
+
+
+def test_a_saved_view_off_the_calendar_is_refused_and_an_old_one_opens_with_the_error(
+    manager_client, manager
+):
+    response = manager_client.post(
+        "/views/save/", {"name": "Forever", "query": "created_to=9999-12-31T23:59"}
+    )
+    assert response.status_code == 200
+    assert f"Created until: {OUT_OF_RANGE}" in response.content.decode()
+    old = SavedView.objects.create(owner=manager, name="Before the bound", query="created_from=0001-01-01")
+    opened = manager_client.get(f"/views/{old.pk}/", follow=True)
+    assert opened.status_code == 200
+    assert f"Created from: {OUT_OF_RANGE}" in errors_shown(opened)

@@ -5,12 +5,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from calls.log.export import copied_rows, postgresql_knows, python_rows
+from audit.models import AuditEntry
+from calls.log.export import INCOMPLETE, cells, copied_rows, csv_rows, postgresql_knows, python_rows
 from calls.models import Call
 from calls.tests.factories import T0, make_call
+
+from .log_page import KOLKATA
+from .test_date_created_filter import EDGE_CASES
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +138,71 @@ def test_a_download_stopped_halfway_leaves_the_connection_usable(client, manager
     assert Call.objects.filter(agent=agent).count() == 1500
     table = rows(client.get("/calls/export.csv"))
     assert len(table) == 1501
+
+
+@pytest.mark.parametrize(("query", "message"), EDGE_CASES)
+def test_a_date_off_the_calendar_or_not_a_date_is_refused_before_any_row(
+    client, manager, calls, query, message
+):
+    client.force_login(manager)
+    response = client.get("/calls/export.csv", query)
+    assert response.status_code == 400
+    assert not response.streaming and response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
+    assert body.startswith("Nothing was exported. Fix the filters first:")
+    assert message in body and "Sid" not in body
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_first_and_last_minutes_of_the_calendar_export_their_calls(client, manager):
+    make_call(sid="first", date_created=datetime(2000, 1, 1, tzinfo=KOLKATA))
+    make_call(sid="last", date_created=datetime(2100, 12, 31, 23, 59, 30, tzinfo=KOLKATA))
+    make_call(sid="now", date_created=T0)
+    client.force_login(manager)
+    everything = rows(
+        client.get("/calls/export.csv?created_from=2000-01-01T00:00&created_to=2100-12-31T23:59")
+    )
+    assert [row[:2] for row in everything[1:]] == [
+        ["2100-12-31 23:59:30", "last"],
+        ["2026-11-20 10:00:00", "now"],
+        ["2000-01-01 00:00:00", "first"],
+    ]
+    assert [row[1] for row in rows(client.get("/calls/export.csv?created_to=2000-01-01T00:00"))[1:]] == [
+        "first"
+    ]
+
+
+def test_a_query_that_cannot_run_sends_not_even_the_header():
+    """The WSGI server sends the status with the first bytes: with none sent, it can still answer 500."""
+    broken = Call.objects.extra(where=["no_such_column = 1"])  # a column the database does not have
+    parts = csv_rows(broken)
+    with pytest.raises(DatabaseError):
+        next(parts)
+
+
+def test_a_failure_mid_stream_ends_the_file_saying_it_is_incomplete(client, manager, monkeypatch):
+    Call.objects.bulk_create(
+        Call(sid=f"s{i}", from_number="+919845012301", date_created=T0) for i in range(2100)
+    )
+    written = 0
+
+    def failing_after_2050_rows(row, zone):
+        nonlocal written
+        written += 1
+        if written > 2050:
+            raise DatabaseError("the connection went away")
+        return cells(row, zone)
+
+    monkeypatch.setattr("calls.log.export.cells", failing_after_2050_rows)
+    monkeypatch.setattr("calls.log.export.postgresql_knows", lambda zone_name: False)  # rows from Python
+    client.force_login(manager)
+    response = client.get("/calls/export.csv")
+    assert response.status_code == 200  # sent with the first rows, before the failure
+    sent = []
+    with pytest.raises(DatabaseError):
+        for part in response.streaming_content:
+            sent.append(part.decode())
+    lines = "".join(sent).splitlines()
+    assert lines[0].startswith("Created (Asia/Kolkata),Sid")
+    assert len(lines) == 1 + 2001 + 1  # the header, the first chunk of rows, and the warning
+    assert lines[-1] == INCOMPLETE.strip()

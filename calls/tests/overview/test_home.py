@@ -135,3 +135,51 @@ def test_the_default_is_the_last_seven_days(client, manager):
     client.force_login(manager)
     period = client.get("/").context["period"]
     assert (period.last - period.first).days == 6
+
+
+OUT_OF_RANGE = "Enter a date between 2000-01-01 and 2100-12-31."
+
+
+def period_errors(response):
+    block = re.search(r'data-testid="period-errors">(.*?)\n</div>', response.content.decode(), re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", block.group(1))).split()) if block else ""
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?first=9999-12-31&last=9999-12-31", f"From: {OUT_OF_RANGE}"),
+        ("?first=2026-11-19&last=9999-12-31", f"To: {OUT_OF_RANGE}"),
+        ("?first=9999-12-31&last=0001-01-01", f"From: {OUT_OF_RANGE} To: {OUT_OF_RANGE}"),
+        ("?first=0001-01-01&last=0001-01-02", f"From: {OUT_OF_RANGE}"),
+        ("?first=1999-12-31&last=2000-01-01", f"From: {OUT_OF_RANGE}"),
+        ("?first=2100-12-31&last=2101-01-01", f"To: {OUT_OF_RANGE}"),
+        ("?first=%2B999999-01-01&last=2026-11-19", "From: Enter a valid date."),
+        ("?first=%D9%A2%D9%A0%D9%A2%D9%A6-11-19&last=2026-11-19", "From: Enter a valid date."),
+        ("?first=2026-11-19%00&last=2026-11-19", "From: Enter a valid date."),
+        ("?first=" + "2" * 10_000 + "&last=2026-11-19", "From: Enter a valid date."),
+        ("?first=2026-11-19&last=2026-11-20&last=2026-11-21", "To: Enter one date, not 2."),
+        ("?first=a&first=b&last=2026-11-19", "From: Enter one date, not 2."),
+    ],
+)
+def test_a_period_off_the_calendar_or_not_a_date_is_explained(client, manager, query, message):
+    client.force_login(manager)
+    response = client.get(f"/{query}")
+    assert response.status_code == 200
+    assert message in period_errors(response)
+    assert "totals" not in response.context
+
+
+@pytest.mark.parametrize(
+    ("query", "sids"),
+    [("?first=2000-01-01&last=2000-01-07", ["first"]), ("?first=2100-12-25&last=2100-12-31", ["last"])],
+)
+def test_the_first_and_last_weeks_of_the_calendar_are_counted_and_linked(client, manager, query, sids):
+    make_call(sid="first", date_created=datetime(1999, 12, 31, 18, 30, tzinfo=UTC))  # 2000-01-01 00:00 IST
+    make_call(sid="last", date_created=datetime(2100, 12, 31, 18, 29, 59, tzinfo=UTC))  # 23:59:59 IST
+    client.force_login(manager)
+    response = client.get(f"/{query}")
+    assert period_errors(response) == ""
+    assert response.context["totals"]["calls"] == 1
+    for url, count in LINKED_COUNT.findall(response.content.decode()):
+        assert rows(client, html.unescape(url)) == (sids if int(count) else []), url
