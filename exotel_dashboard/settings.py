@@ -233,6 +233,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still RUNNING this long after its worker last beat (a worker killed outright) is failed, and run
+# again when that is safe (ops/stale_tasks.py). Workers beat every eighth of it, so a long task on a live
+# worker is never failed.
+TASK_STALE_AFTER_SECONDS = _typed("TASK_STALE_AFTER_SECONDS", _positive_int, 120)
 
 # Exotel
 EXOTEL_SID = _required("EXOTEL_SID")

@@ -1,10 +1,15 @@
-"""What /healthz checks: the database answers, and a worker ran the scheduler's last heartbeat task."""
+"""What /healthz checks: the database answers, and a worker ran the scheduler's last heartbeat task.
+
+It also counts the tasks a dead worker left RUNNING (ops/stale_tasks.py) and names the count when there are
+any: the recovery job fails them within a minute, so a count that stays says that job is not running.
+"""
 
 from datetime import timedelta
 
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from . import stale_tasks
 from .models import Heartbeat
 
 # ops.tasks.worker_heartbeat is enqueued every minute by the scheduler: two minutes allow one late beat.
@@ -35,9 +40,12 @@ def report() -> tuple[bool, dict]:
         return False, {"database": "down", "worker": "unknown"}
     try:
         worker, age = worker_state()
+        stuck = stale_tasks.stuck_count()
     except DatabaseError:  # the database answers, but not about heartbeats (not migrated?)
         return False, {"database": "ok", "worker": "unknown"}
     body = {"database": "ok", "worker": worker}
     if age is not None:
         body["worker_last_beat_seconds"] = age
+    if stuck:
+        body["stuck_tasks"] = stuck
     return worker == "ok", body

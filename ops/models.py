@@ -11,6 +11,28 @@ class Heartbeat(models.Model):
         return f"{self.process} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
+class WorkerBeat(models.Model):
+    """A task worker process, by the id django-tasks-db records on the rows it runs, proved it was alive."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"worker {self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TaskRerun(models.Model):
+    """A task whose worker died, run again: at most once per original, and a re-run is never run again."""
+
+    original_id = models.CharField(max_length=64, unique=True)
+    rerun_id = models.CharField(max_length=64, unique=True)
+    task_path = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.task_path} {self.original_id} run again as {self.rerun_id}"
+
+
 class RateLimitSlot(models.Model):
     """One request to Exotel in the last minute; the rows are the shared sliding window of every process."""
 
