@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import recordings, views
 from .log import views as log
@@ -6,6 +6,9 @@ from .overview import views as overview
 from .placing import views as placing
 from .tracking import callbacks
 from .tracking import views as tracking
+from .tracking.tokens import TokenConverter
+
+register_converter(TokenConverter, "callback_token")
 
 urlpatterns = [
     path("", overview.home, name="home"),
@@ -20,7 +23,7 @@ urlpatterns = [
     path("calls/<int:call_id>/recording/", recordings.call_recording, name="call-recording"),
     path("ops/sync/", tracking.sync_health, name="sync-health"),
     path(
-        "callbacks/exotel/<int:call_id>/<str:token>/",
+        "callbacks/exotel/<int:call_id>/<callback_token:token>/",
         callbacks.exotel_callback,
         name="exotel-callback",
     ),

@@ -8,10 +8,11 @@ Everything here is Django-free; the parse_* helpers never raise on odd input and
 
 import html
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,14 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ERROR_PAGE = "Exotel answered with an error page instead of an API response."
 MAX_MESSAGE = 300
 MESSAGE_TAG = re.compile(r"<Message>(.*?)</Message>", re.DOTALL | re.IGNORECASE)
+# Exotel's numbers are plain decimal strings; its calls lie between these years.
+MAX_DIGITS = 15
+PLAIN_DECIMAL = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]{{1,{MAX_DIGITS}}})?")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_TIME_TEXT = 40
+MAX_SECONDS = 2**31 - 1  # what the call log's duration columns hold
+MAX_PRICE = Decimal(10**6)
+MAX_RETRY_AFTER = 300.0
 
 
 def blank(value) -> bool:
@@ -42,24 +51,47 @@ def _zone(zone: str | tzinfo) -> tzinfo:
     return ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
-def parse_time(value, zone: str | tzinfo) -> datetime | None:
-    """Aware UTC from Exotel's zone-less "YYYY-MM-DD HH:MM:SS" (read in `zone`) or from an ISO string."""
+class Unreadable(ValueError):
+    """A value is there, but it is no number or time Exotel would send."""
+
+
+def read_time(value, zone: str | tzinfo) -> datetime | None:
+    """Aware UTC from Exotel's zone-less "YYYY-MM-DD HH:MM:SS" (read in `zone`) or from an ISO string.
+
+    None for blanks and Exotel's ways of saying "no time yet"; Unreadable for anything else outside the years
+    Exotel's calls can have (so converting it can never overflow).
+    """
     if isinstance(value, datetime):
         moment = value
     else:
-        if blank(value) or not isinstance(value, str):
+        if blank(value):
             return None
+        if not isinstance(value, str):
+            raise Unreadable("is not a date and time")
         text = value.strip()
         if text.startswith("0000-00-00"):
             return None
+        if len(text) > MAX_TIME_TEXT or not text.isascii():
+            raise Unreadable("is not a date and time")
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            return None
+            raise Unreadable("is not a date and time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_zone(zone))
-    moment = moment.astimezone(UTC)
-    return None if moment <= EPOCH else moment
+    if moment.year in (EPOCH.year - 1, EPOCH.year) and moment.astimezone(UTC) <= EPOCH:
+        return None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Unreadable(f"is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return moment.astimezone(UTC)
+
+
+def parse_time(value, zone: str | tzinfo) -> datetime | None:
+    """read_time, with None for what it cannot read."""
+    try:
+        return read_time(value, zone)
+    except Unreadable:
+        return None
 
 
 def format_time(moment: datetime, zone: str | tzinfo) -> str:
@@ -69,27 +101,61 @@ def format_time(moment: datetime, zone: str | tzinfo) -> str:
     return moment.astimezone(_zone(zone)).strftime(EXOTEL_TIME_FORMAT)
 
 
-def parse_decimal(value) -> Decimal | None:
-    """A Decimal from "1.500", 1.5 or 2; None for blanks and anything that is not a finite number."""
-    if blank(value) or isinstance(value, bool):
+def read_decimal(value) -> Decimal | None:
+    """A Decimal from "1.500", 1.5 or 2: plain decimals of bounded size only, never "1e99999999" or NaN.
+
+    None for blanks; Unreadable for anything else that is not such a number.
+    """
+    if blank(value):
         return None
-    if isinstance(value, Decimal):
-        number = value
-    else:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise Unreadable("is not a number")
+    if isinstance(value, int):
+        number = Decimal(value) if abs(value) < 10**MAX_DIGITS else None
+    elif isinstance(value, Decimal | float):
         # str() of a float is its shortest round-trip form, so 1.5 stays 1.5 (not 1.5000000000000000277…).
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            return None
-    return number if number.is_finite() else None
+        number = Decimal(str(value)) if math.isfinite(value) and abs(value) < 10**MAX_DIGITS else None
+    else:
+        number = Decimal(value.strip()) if PLAIN_DECIMAL.fullmatch(value.strip()) else None
+    if number is None:
+        raise Unreadable("is not a plain number of at most 15 digits")
+    return number
+
+
+def parse_decimal(value) -> Decimal | None:
+    """read_decimal, with None for what it cannot read."""
+    try:
+        return read_decimal(value)
+    except Unreadable:
+        return None
+
+
+def read_int(value) -> int | None:
+    """Whole numbers from 17, "17" or "17.0" (fractions are dropped)."""
+    number = read_decimal(value)
+    return None if number is None else int(number)
 
 
 def parse_int(value) -> int | None:
-    """Whole seconds from 17, "17" or "17.0" (fractions are dropped); None for blanks and junk."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    number = parse_decimal(value)
-    return None if number is None else int(number)
+    """read_int, with None for what it cannot read."""
+    try:
+        return read_int(value)
+    except Unreadable:
+        return None
+
+
+def read_seconds(value) -> int | None:
+    seconds = read_int(value)
+    if seconds is not None and not 0 <= seconds <= MAX_SECONDS:
+        raise Unreadable(f"is not between 0 and {MAX_SECONDS} seconds")
+    return seconds
+
+
+def read_price(value) -> Decimal | None:
+    price = read_decimal(value)
+    if price is not None and not 0 <= price < MAX_PRICE:
+        raise Unreadable(f"is not between 0 and {MAX_PRICE}")
+    return price
 
 
 def parse_number(value) -> str | None:
@@ -114,14 +180,16 @@ def parse_retry_after(header: str | None) -> float | None:
     if blank(header):
         return None
     try:
-        return max(float(header), 0.0)
+        seconds = float(header)
     except ValueError:
         pass
+    else:
+        return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
     try:
         moment = parsedate_to_datetime(header)
     except (TypeError, ValueError):
         return None
-    return max((moment - datetime.now(moment.tzinfo)).total_seconds(), 0.0)
+    return min(max((moment - datetime.now(moment.tzinfo)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
 def exotel_number(value) -> str:
@@ -153,14 +221,27 @@ class CallRecord:
     raw: dict
 
 
-def call_record(call: dict, zone: str | tzinfo) -> CallRecord:
+def call_record(call: dict, zone: str | tzinfo, *, strict: bool = False) -> CallRecord:
     """One call from the API (`Sid`; leg data under `Details` with details=true) or a JSON callback.
 
     A status callback names the call `CallSid` and carries `ConversationDuration` and `Legs` at the top level.
+    A value that cannot be read is left out, or with `strict` raises Unreadable naming the field.
     """
     details = call.get("Details") if isinstance(call.get("Details"), dict) else call
+    if strict and not isinstance(details.get("Legs"), list | None):
+        raise Unreadable("Legs is not a list of legs")
     legs = parse_legs(details.get("Legs"))
+
+    def read(reader, name, source=call, *args, label=""):
+        try:
+            return reader(source.get(name), *args)
+        except Unreadable as exc:
+            if strict:
+                raise Unreadable(f"{label or name} {exc}.") from None
+            return None
+
     direction = parse_text(call.get("Direction")).lower()
+    leg1, leg2 = legs.get(1, {}), legs.get(2, {})
     return CallRecord(
         sid=parse_text(call.get("Sid") or call.get("CallSid")),
         status=parse_text(call.get("Status")).lower(),
@@ -168,18 +249,18 @@ def call_record(call: dict, zone: str | tzinfo) -> CallRecord:
         from_number=exotel_number(call.get("From")),
         to_number=exotel_number(call.get("To")),
         phone_number=exotel_number(call.get("PhoneNumberSid")),
-        date_created=parse_time(call.get("DateCreated"), zone),
-        date_updated=parse_time(call.get("DateUpdated"), zone),
-        start_time=parse_time(call.get("StartTime"), zone),
-        end_time=parse_time(call.get("EndTime"), zone),
-        duration=parse_int(call.get("Duration")),
-        price=parse_decimal(call.get("Price")),
+        date_created=read(read_time, "DateCreated", call, zone),
+        date_updated=read(read_time, "DateUpdated", call, zone),
+        start_time=read(read_time, "StartTime", call, zone),
+        end_time=read(read_time, "EndTime", call, zone),
+        duration=read(read_seconds, "Duration"),
+        price=read(read_price, "Price"),
         recording_url=parse_text(call.get("RecordingUrl")),
-        conversation_duration=parse_int(details.get("ConversationDuration")),
-        leg1_status=parse_text(details.get("Leg1Status") or legs.get(1, {}).get("Status")).lower(),
-        leg2_status=parse_text(details.get("Leg2Status") or legs.get(2, {}).get("Status")).lower(),
-        leg1_on_call_duration=parse_int(legs.get(1, {}).get("OnCallDuration")),
-        leg2_on_call_duration=parse_int(legs.get(2, {}).get("OnCallDuration")),
+        conversation_duration=read(read_seconds, "ConversationDuration", details),
+        leg1_status=parse_text(details.get("Leg1Status") or leg1.get("Status")).lower(),
+        leg2_status=parse_text(details.get("Leg2Status") or leg2.get("Status")).lower(),
+        leg1_on_call_duration=read(read_seconds, "OnCallDuration", leg1, label="Legs[0][OnCallDuration]"),
+        leg2_on_call_duration=read(read_seconds, "OnCallDuration", leg2, label="Legs[1][OnCallDuration]"),
         custom_field=parse_text(call.get("CustomField")),
         raw=call,
     )

@@ -6,14 +6,17 @@ set): EventType answered/terminal plus call fields and Legs, either multipart wi
 `call_record`, as for API answers; only what is a callback's own is read here.
 """
 
+import codecs
 import json
 import re
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 
 from calls.state import Observation
-from exotel.values import blank, call_record, parse_text
+from exotel.values import Unreadable, blank, call_record, parse_text
 
 from .records import observation_from_record
 
@@ -38,17 +41,56 @@ class CallbackPayload:
 
 def read_body(request) -> dict:
     """The callback's fields, whatever the encoding. Raises BadPayload for what cannot be read."""
+    if request.encoding and not _is_utf8(request.encoding):
+        raise BadPayload(f"The body is declared {request.encoding}; Exotel sends UTF-8.")
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError and too many digits
             raise BadPayload("The body is not valid JSON.") from exc
         if not isinstance(data, dict):
             raise BadPayload("The JSON body is not an object.")
-        return data
-    if request.content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-        return unflatten_legs({key: request.POST.get(key) for key in request.POST})
-    raise BadPayload(f"Unsupported content type {request.content_type!r}.")
+    elif request.content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+        try:
+            fields = request.POST.lists()
+        except (SuspiciousOperation, MultiPartParserError) as exc:  # too many fields, no boundary, …
+            raise BadPayload(f"The form cannot be read: {exc}") from exc
+        data = unflatten_legs(dict(_one_value(key, values) for key, values in fields))
+    else:
+        raise BadPayload(f"Unsupported content type {request.content_type!r}.")
+    if where := _nul_in(data):
+        raise BadPayload(f"{where} holds a NUL character.")
+    return data
+
+
+def _is_utf8(encoding):
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _one_value(key, values):
+    if len(set(values)) > 1:
+        raise BadPayload(f"{key} is given {len(values)} times with different values.")
+    return key, values[-1]
+
+
+def _nul_in(value, where="The body") -> str:
+    """Where the first NUL is ("CustomField", "Legs"), or ""."""
+    if isinstance(value, str):
+        return where if "\x00" in value else ""
+    if isinstance(value, dict):
+        items = ((key, item) for key, item in value.items())
+    elif isinstance(value, list):
+        items = ((where, item) for item in value)
+    else:
+        return ""
+    for key, item in items:
+        found = _nul_in(key, "A field name") or _nul_in(item, str(key))
+        if found:
+            return found
+    return ""
 
 
 def unflatten_legs(form: dict) -> dict:
@@ -71,7 +113,10 @@ def parse_callback(data: dict) -> CallbackPayload:
     sid = str(sid).strip()
     if len(sid) > MAX_SID:
         raise BadPayload("CallSid is too long.")
-    record = replace(call_record(data, settings.EXOTEL_TIMEZONE), sid=sid)
+    try:
+        record = replace(call_record(data, settings.EXOTEL_TIMEZONE, strict=True), sid=sid)
+    except Unreadable as exc:
+        raise BadPayload(str(exc)) from exc
     return CallbackPayload(
         sid=sid,
         event_type=parse_text(data.get("EventType")).lower()[:16],

@@ -1,7 +1,6 @@
 """Exotel's records of calls (CallRecords) into the log: observations for the state machine, upserts."""
 
 import json
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,12 +14,13 @@ from exonumbers.models import ExoPhone
 OBSERVED_FIELDS = (*CALL_FIELDS, *LEG_STATUS_FIELDS)
 MAX_LENGTH = {name: Call._meta.get_field(name).max_length for name in OBSERVED_FIELDS}
 DIRECTIONS = frozenset(Direction)
-MAX_SECONDS = 2**31 - 1  # a PositiveIntegerField on PostgreSQL
-MAX_PRICE = Decimal(10**6)  # DecimalField(max_digits=10, decimal_places=4)
 
 
 def observation_from_record(record) -> Observation:
-    """What a CallRecord (an API answer or a callback) says, less what the call's columns cannot hold."""
+    """What a CallRecord (an API answer or a callback) says, less what the call's columns cannot hold.
+
+    Numbers and times were held to the columns' ranges when the record was read (exotel/values.py).
+    """
     values = {}
     for name in OBSERVED_FIELDS:
         value = getattr(record, name, None)
@@ -41,21 +41,12 @@ def _cut(name, value):
     return value[: MAX_LENGTH[name]]
 
 
-def _seconds(name, value):
-    return value if 0 <= value <= MAX_SECONDS else None
-
-
 GUARDS = {
     "direction": lambda name, value: value if value in DIRECTIONS else None,
     "recording_url": lambda name, value: _fits(name, value) if value.startswith("http") else None,
-    "price": lambda name, value: value if 0 <= value < MAX_PRICE else None,
     "custom_field": _cut,
     "leg1_status": _cut,
     "leg2_status": _cut,
-    "duration": _seconds,
-    "conversation_duration": _seconds,
-    "leg1_on_call_duration": _seconds,
-    "leg2_on_call_duration": _seconds,
 }
 
 

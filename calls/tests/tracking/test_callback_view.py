@@ -210,11 +210,12 @@ def test_no_login_and_no_csrf_token_are_needed(db):
     assert response.status_code == 200
 
 
-def test_malformed_json_is_400(client):
+def test_malformed_json_is_400_and_kept_for_an_admin_to_read(client):
     call = make_call()
     response = client.post(url_for(call), "{not json", content_type="application/json")
     assert response.status_code == 400
-    assert not CallEvent.objects.exists()
+    event = CallEvent.objects.get()
+    assert (event.verdict, event.raw_body, event.call) == ("rejected", "{not json", call)
 
 
 def test_a_json_array_is_400(client):

@@ -3,7 +3,7 @@ and what the call's columns cannot hold is left out of both."""
 
 import pytest
 
-from calls.tracking.payload import parse_callback, unflatten_legs
+from calls.tracking.payload import BadPayload, parse_callback, unflatten_legs
 from calls.tracking.records import observation_from_record
 from exotel.values import call_record
 
@@ -50,16 +50,34 @@ def test_a_callback_and_an_api_answer_with_the_same_fields_are_the_same_observat
         ("Direction", "sideways", "direction"),
         ("RecordingUrl", "javascript:alert(1)", "recording_url"),
         ("RecordingUrl", "https://recordings.exotel.com/" + "a" * 500, "recording_url"),
-        ("Duration", "-5", "duration"),
-        ("Duration", str(2**31), "duration"),
-        ("Price", "-0.5", "price"),
-        ("Price", "1000000", "price"),
         ("From", "9" * 17, "from_number"),
         ("PhoneNumberSid", "P" * 33, "phone_number"),
     ],
 )
 def test_what_the_call_cannot_hold_is_left_out(source, field, value, name):
     assert name not in source(**{field: value}).values
+
+
+OUT_OF_RANGE = [
+    ("Duration", "-5", "duration"),
+    ("Duration", str(2**31), "duration"),
+    ("Duration", "1e99999999", "duration"),
+    ("Price", "-0.5", "price"),
+    ("Price", "1000000", "price"),
+    ("DateUpdated", "9999-12-31T23:59:59-14:00", "date_updated"),
+    ("StartTime", "0001-01-01T00:00:00+14:00", "start_time"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "name"), OUT_OF_RANGE)
+def test_a_number_or_time_out_of_range_is_left_out_of_an_api_answer(field, value, name):
+    assert name not in from_api(**{field: value}).values
+
+
+@pytest.mark.parametrize(("field", "value", "name"), OUT_OF_RANGE)
+def test_a_callback_with_a_number_or_time_out_of_range_is_refused_naming_the_field(field, value, name):
+    with pytest.raises(BadPayload, match=field):
+        from_callback(**{field: value})
 
 
 @pytest.mark.parametrize("source", [from_callback, from_api])
