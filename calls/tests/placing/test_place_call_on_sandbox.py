@@ -65,7 +65,7 @@ def test_a_completed_call_has_its_talk_time_and_custom_field(app_on_sandbox, age
     assert call.conversation_duration and call.conversation_duration > 0
     assert call.custom_field == "ticket-42"
     sent = app_on_sandbox.requests()[0]["form"]
-    assert sent["StatusCallbackEvents[0]"] == "answered" and sent["StatusCallbackEvents[1]"] == "terminal"
+    assert sent["StatusCallbackEvents[0]"] == "terminal" and sent["StatusCallbackEvents[1]"] == "answered"
     assert sent["StatusCallbackContentType"] == "application/json"
     assert sent["From"] in ("+919845012301", "09845012301") and sent["Record"] == "true"
 
