@@ -77,6 +77,9 @@ class Call(models.Model):
     error_message = models.TextField("why it was not placed", blank=True)
     dial_attempts = models.PositiveSmallIntegerField(default=0)
     last_checked_at = models.DateTimeField("last asked Exotel", null=True, blank=True)
+    refresh_queued_at = models.DateTimeField(
+        "refresh queued at", null=True, blank=True, help_text="A person's refresh waiting to ask Exotel."
+    )
     next_check_at = models.DateTimeField(
         "ask Exotel again at", null=True, blank=True, help_text="Empty once Exotel has told us everything."
     )

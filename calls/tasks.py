@@ -13,9 +13,11 @@ from django.utils import timezone
 from calls.placing.tasks import dial_call
 from calls.tracking.reconcile import check_call, reconcile_calls
 from calls.tracking.sync import sync_calls
+from exotel.client import ExotelError
 from ops.models import SyncRun
 
 from .models import Call
+from .services import call_mark_checked
 from .shared_client import shared_client
 
 SYNC_OVERLAP = timedelta(minutes=30)
@@ -44,6 +46,12 @@ def sync_recent():
 
 @task
 def refresh_call(call_id: int):
-    """Someone asked: what does Exotel say about this call now?"""
-    call = Call.objects.get(pk=call_id)
-    check_call(call, client=shared_client(), now=timezone.now(), redial=dial_call.enqueue)
+    """Someone asked: what does Exotel say about this call now? (Queued by the call page's Refresh.)"""
+    try:
+        call = Call.objects.get(pk=call_id)
+        check_call(call, client=shared_client(), now=timezone.now(), redial=dial_call.enqueue)
+    except ExotelError:
+        call_mark_checked(call_id=call_id)  # asked all the same: the next refresh waits its turn too
+        raise
+    finally:
+        Call.objects.filter(pk=call_id).update(refresh_queued_at=None)

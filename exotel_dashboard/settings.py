@@ -252,6 +252,15 @@ EXOTEL_READ_TIMEOUT = _typed("EXOTEL_READ_TIMEOUT", float, 30.0)
 # absorbs the network's jitter so we never cross the limit as Exotel measures it.
 EXOTEL_RATE_LIMIT_WINDOW_SECONDS = _typed("EXOTEL_RATE_LIMIT_WINDOW_SECONDS", float, 61.0)
 EXOTEL_RATE_LIMIT_PER_MINUTE = _typed("EXOTEL_RATE_LIMIT_PER_MINUTE", _positive_int, 200)
+# Dials come first: reads (refresh, look-up, reconcile, sync) may take only this share of the limit; the
+# rest of every window is left for click-to-call (ops/ratelimit.py).
+EXOTEL_READ_SHARE = _typed("EXOTEL_READ_SHARE", float, 0.75)
+if not 0 < EXOTEL_READ_SHARE <= 1:
+    raise ImproperlyConfigured(
+        f"EXOTEL_READ_SHARE must be above 0 and at most 1, e.g. 0.75 (not {EXOTEL_READ_SHARE})"
+    )
+# Number look-ups one person may send to Exotel per minute; a number already looked up (cached) costs nothing.
+EXOTEL_LOOKUPS_PER_MINUTE = _typed("EXOTEL_LOOKUPS_PER_MINUTE", _positive_int, 10)
 # Recordings are fetched (with the API credentials) only over https from these hosts; `*.` allows subdomains.
 # Add your recordings' storage host if Exotel's links point there. The local sandbox is allowed by itself.
 EXOTEL_RECORDING_HOSTS = env.list("EXOTEL_RECORDING_HOSTS", default=["*.exotel.com", "*.exotel.in"])

@@ -1,9 +1,13 @@
 """The rate limiter every process shares, so all of us together stay within Exotel's limit per minute.
 
 A sliding-window log: a slot is taken only when fewer than `limit` were taken in the last `window` seconds,
-so no 60-second window ever holds more. Database-backed by default; Redis when REDIS_URL is set.
+so no 60-second window ever holds more. Dials come first: a read (refresh, look-up, reconcile, sync) takes a
+slot only while fewer than its share of the limit (EXOTEL_READ_SHARE) are taken, so however many reads wait,
+the rest of the window stays free for dials. Database-backed by default; Redis when REDIS_URL is set; both
+decide in one atomic step, by the same rule.
 """
 
+import enum
 import time
 import uuid
 from datetime import timedelta
@@ -17,12 +21,28 @@ from .models import RateLimitLock, RateLimitSlot
 BUCKET = "exotel"
 
 
+class Priority(enum.StrEnum):
+    DIAL = "dial"  # may use the whole limit
+    READ = "read"  # may use only EXOTEL_READ_SHARE of it
+
+
 class RateLimitTimeout(Exception):
     """No slot came free within the time the caller was willing to wait."""
 
+    def __init__(self, wait):
+        super().__init__(f"no slot free for {wait:.1f}s")
+        self.wait = wait  # seconds until one would
 
-def _try_database(bucket, limit, window):
-    """Take a slot and return 0, or return the seconds until one frees up."""
+
+def usable_slots(limit, priority):
+    """How many slots of the window a request of this priority may see taken, its own included."""
+    if priority == Priority.DIAL:
+        return limit
+    return max(1, int(limit * settings.EXOTEL_READ_SHARE))
+
+
+def _try_database(bucket, usable, window):
+    """Take a slot and return 0, or return the seconds until one of the `usable` frees up."""
     with transaction.atomic():
         RateLimitLock.objects.get_or_create(bucket=bucket)
         RateLimitLock.objects.select_for_update().get(bucket=bucket)
@@ -31,30 +51,33 @@ def _try_database(bucket, limit, window):
         taken = list(
             RateLimitSlot.objects.filter(bucket=bucket)
             .order_by("taken_at")
-            .values_list("taken_at", flat=True)[:limit]
+            .values_list("taken_at", flat=True)
         )
-        if len(taken) < limit:
+        if len(taken) < usable:
             RateLimitSlot.objects.create(bucket=bucket, taken_at=now)
             return 0.0
-        return max((taken[0] + timedelta(seconds=window) - now).total_seconds(), 0.001)
+        # Fewer than `usable` are taken once this one, and all older, have left the window.
+        freeing = taken[len(taken) - usable]
+        return max((freeing + timedelta(seconds=window) - now).total_seconds(), 0.001)
 
 
 REDIS_SCRIPT = """
 local key, member = KEYS[1], ARGV[4]
-local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, window, usable = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-if redis.call('ZCARD', key) < limit then
+local taken = redis.call('ZCARD', key)
+if taken < usable then
   redis.call('ZADD', key, now, member)
   redis.call('EXPIRE', key, math.ceil(window) + 1)
   return '0'
 end
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-return tostring(tonumber(oldest[2]) + window - now)
+local freeing = redis.call('ZRANGE', key, taken - usable, taken - usable, 'WITHSCORES')
+return tostring(tonumber(freeing[2]) + window - now)
 """
 _redis_script = None
 
 
-def _try_redis(bucket, limit, window):
+def _try_redis(bucket, usable, window):
     global _redis_script
     if _redis_script is None:
         import redis
@@ -64,20 +87,23 @@ def _try_redis(bucket, limit, window):
     client = _redis_script.registered_client
     seconds, micros = client.time()
     now = seconds + micros / 1e6
-    wait = float(_redis_script(keys=[f"ratelimit:{bucket}"], args=[now, window, limit, uuid.uuid4().hex]))
+    wait = float(_redis_script(keys=[f"ratelimit:{bucket}"], args=[now, window, usable, uuid.uuid4().hex]))
     return max(wait, 0.001) if wait else 0.0
 
 
-def acquire(*, limit=None, window=None, bucket=BUCKET, max_wait=None, sleep=time.sleep):
+def acquire(
+    *, limit=None, window=None, bucket=BUCKET, max_wait=None, priority=Priority.DIAL, sleep=time.sleep
+):
     """Block until this process may send one request to Exotel. Raises RateLimitTimeout after max_wait."""
     limit = limit or settings.EXOTEL_RATE_LIMIT_PER_MINUTE
     window = window or settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS
+    usable = usable_slots(limit, priority)
     attempt = _try_redis if settings.REDIS_URL else _try_database
     deadline = None if max_wait is None else time.monotonic() + max_wait
     while True:
-        wait = attempt(bucket, limit, window)
+        wait = attempt(bucket, usable, window)
         if not wait:
             return
         if deadline is not None and time.monotonic() + wait > deadline:
-            raise RateLimitTimeout(f"no slot free for {wait:.1f}s")
+            raise RateLimitTimeout(wait)
         sleep(wait)

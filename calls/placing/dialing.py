@@ -22,7 +22,7 @@ from exotel.client import (
     ExotelRejected,
     ExotelUnreachable,
 )
-from ops.ratelimit import RateLimitTimeout, acquire
+from ops.ratelimit import Priority, RateLimitTimeout, acquire
 
 from .failures import plain_reason
 
@@ -98,7 +98,7 @@ def dial(call_id, *, client):
         log.info("call %s: not pending, not dialling", call_id)
         return
     try:
-        acquire(max_wait=20)
+        acquire(max_wait=20, priority=Priority.DIAL)  # the whole limit: reads leave room for dials
     except RateLimitTimeout:
         release(call_id)
         raise Requeue(20) from None

@@ -1,5 +1,8 @@
 """Placing calls: the click-to-call and flow-call forms, and the number look-up beside them."""
 
+import math
+
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -10,13 +13,14 @@ from calls.shared_client import shared_client
 from exotel.client import ExotelError
 from lib.phone import InvalidNumber, to_e164
 from lib.roles import role_required
-from ops.ratelimit import RateLimitTimeout
+from ops.ratelimit import RateLimitTimeout, acquire
 
 from .forms import ClickToCallForm, FlowCallForm
 from .services import call_place
 
 NUMBER_INFO_TTL = 24 * 3600
 LOOKUP_MAX_WAIT = 2  # seconds for a rate-limit slot: the lookup is a nicety, dials come first
+LOOKUP_WINDOW = 60  # seconds: a person's EXOTEL_LOOKUPS_PER_MINUTE
 
 
 def _place(request, form_class, template):
@@ -55,6 +59,20 @@ def number_lookup(request):
     key = f"number-info:{number}"
     info = cache.get(key)
     if info is None:
+        try:
+            acquire(
+                bucket=f"lookups:{request.user.pk}",
+                limit=settings.EXOTEL_LOOKUPS_PER_MINUTE,
+                window=LOOKUP_WINDOW,
+                max_wait=0,
+            )
+        except RateLimitTimeout as busy:
+            notice = (
+                f"You have looked up {settings.EXOTEL_LOOKUPS_PER_MINUTE} new numbers in the last minute, "
+                "the most for one person: this one was not looked up. "
+                f"Try again in {math.ceil(busy.wait)} s."
+            )
+            return render(request, "calls/_lookup.html", {"notice": notice})
         try:
             info = shared_client(max_wait=LOOKUP_MAX_WAIT).number_info(number)
         except (ExotelError, RateLimitTimeout):

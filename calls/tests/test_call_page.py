@@ -6,8 +6,12 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.utils import timezone
 
-from .factories import T0, make_call
+from exotel.client import ExotelServerError
+
+from .factories import SID, T0, make_call
+from .fake_exotel import FakeExotel, record
 
 CUSTOMER = "+919876543210"
 EXOPHONE = "+918030752400"
@@ -154,3 +158,98 @@ def test_times_exotel_has_not_given_yet_are_dashes(manager_client):
     assert [
         field(html, label) for label in ("Started", "Ended", "Updated by Exotel", "Last asked Exotel")
     ] == ["—"] * 4
+
+
+class CountingExotel(FakeExotel):
+    def __init__(self, *records):
+        super().__init__(records)
+        self.asked = []
+
+    def call_details(self, sid):
+        self.asked.append(sid)
+        return super().call_details(sid)
+
+
+@pytest.fixture
+def exotel(monkeypatch):
+    fake = CountingExotel(record(SID, status="completed"))
+    monkeypatch.setattr("calls.tasks.shared_client", lambda **options: fake)
+    return fake
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def refresh(client, call):
+    """Click "Refresh from Exotel"; returns what the page then says."""
+    html = client.post(f"/calls/{call.pk}/refresh/", follow=True).content.decode()
+    return [
+        text(alert).strip() for alert in re.findall(r'<div class="alert[^>]*role="alert">(.*?)</div>', html)
+    ]
+
+
+def test_a_flood_of_refreshes_asks_exotel_once_and_says_when_to_try_again(agent_client, agent, exotel):
+    call = make_call(agent=agent, status="in-progress")
+    assert refresh(agent_client, call) == [
+        "Asked Exotel about this call; what it says appears in the time line."
+    ]
+    said = [refresh(agent_client, call) for _ in range(20)]
+    assert exotel.asked == [SID]
+    call.refresh_from_db()
+    assert call.status == "completed" and call.refresh_queued_at is None
+    assert re.fullmatch(r"Asked Exotel \d+ s ago; try again in \d+ s\.", said[-1][0])
+
+
+def test_a_refresh_waiting_for_a_worker_is_not_queued_twice(agent_client, agent, exotel, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    call = make_call(agent=agent, status="in-progress")
+    refresh(agent_client, call)
+    assert refresh(agent_client, call) == [
+        "A refresh is already on its way; what Exotel says appears in the time line."
+    ]
+    assert len(default_task_backend.results) == 1
+
+
+def test_a_check_by_the_reconciler_counts_as_asking(agent_client, agent, exotel):
+    call = make_call(
+        agent=agent, status="in-progress", last_checked_at=timezone.now() - timedelta(seconds=12)
+    )
+    assert refresh(agent_client, call) in (
+        ["Asked Exotel 12 s ago; try again in 18 s."],
+        ["Asked Exotel 13 s ago; try again in 17 s."],  # a slow machine
+    )
+    assert exotel.asked == []
+
+
+def test_thirty_seconds_after_the_last_question_exotel_is_asked_again(agent_client, agent, exotel):
+    call = make_call(
+        agent=agent, status="in-progress", last_checked_at=timezone.now() - timedelta(seconds=31)
+    )
+    refresh(agent_client, call)
+    assert exotel.asked == [SID]
+
+
+def test_a_refresh_lost_with_its_worker_does_not_block_the_next(agent_client, agent, exotel):
+    call = make_call(
+        agent=agent, status="in-progress", refresh_queued_at=timezone.now() - timedelta(minutes=6)
+    )
+    refresh(agent_client, call)
+    assert exotel.asked == [SID]
+
+
+def test_a_refresh_exotel_failed_still_counts_as_asking(agent_client, agent, exotel):
+    call = make_call(agent=agent, status="in-progress", sid="not-at-exotel-5xx")
+
+    def exotel_fails(sid):
+        raise ExotelServerError("Exotel failed to answer (HTTP 500).", http_status=500)
+
+    exotel.call_details = exotel_fails
+    refresh(agent_client, call)
+    call.refresh_from_db()
+    assert call.last_checked_at is not None and call.refresh_queued_at is None
+    assert refresh(agent_client, call)[0].startswith("Asked Exotel 0 s ago")

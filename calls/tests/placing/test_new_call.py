@@ -1,5 +1,6 @@
 """The click-to-call and flow forms: every bad input gets an error beside its field and reaches no Exotel."""
 
+import re
 import uuid
 
 import pytest
@@ -219,3 +220,48 @@ def test_the_number_lookup_answers_letters_with_the_message_and_asks_exotel_noth
     response = agent_client.get("/calls/lookup/", {"to": "98765abc95"})
     assert response.status_code == 200
     assert NOT_ALLOWED in response.content.decode()
+
+
+@pytest.fixture
+def exotel_sandbox(sandbox, settings):
+    settings.EXOTEL_API_URL = sandbox.url
+    settings.EXOTEL_SID, settings.EXOTEL_API_KEY, settings.EXOTEL_API_TOKEN = (
+        sandbox.sid,
+        sandbox.api_key,
+        sandbox.api_token,
+    )
+    return sandbox
+
+
+def look_up(client, number):
+    return client.get("/calls/lookup/", {"to": number}).content.decode()
+
+
+def lookups_sent(sandbox):
+    return [r for r in sandbox.requests() if "/Numbers/" in r["path"]]
+
+
+def test_one_person_looks_up_a_few_new_numbers_a_minute_and_is_told_when_over(
+    agent_client, exotel_sandbox, settings
+):
+    settings.EXOTEL_LOOKUPS_PER_MINUTE = 3
+    pages = [look_up(agent_client, f"+9198765432{i:02d}") for i in range(6)]
+    assert all('data-testid="number-info"' in page for page in pages[:3])
+    assert re.search(
+        r"You have looked up 3 new numbers in the last minute, the most for one person: this one was not "
+        r"looked up\. Try again in \d+ s\.",
+        pages[3],
+    )
+    assert len(lookups_sent(exotel_sandbox)) == 3
+    assert 'data-testid="number-info"' in look_up(agent_client, "+919876543201")  # cached: costs nothing
+    assert len(lookups_sent(exotel_sandbox)) == 3
+
+
+def test_the_look_up_limit_is_each_persons_own(client, agent, other_agent, exotel_sandbox, settings):
+    settings.EXOTEL_LOOKUPS_PER_MINUTE = 2
+    client.force_login(agent)
+    for number in ("+919876543210", "+919876543211", "+919876543212"):
+        look_up(client, number)
+    client.force_login(other_agent)
+    assert 'data-testid="number-info"' in look_up(client, "+919876543213")
+    assert len(lookups_sent(exotel_sandbox)) == 3
