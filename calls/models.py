@@ -17,10 +17,19 @@ class Status(models.TextChoices):
     CANCELED = "canceled", "Canceled"
     UNKNOWN = "unknown", "Unknown"
     NOT_PLACED = "not-placed", "Not placed"
+    LOST = "lost", "Unknown to Exotel"
 
 
 FINAL_STATUSES = frozenset(
-    {Status.COMPLETED, Status.BUSY, Status.NO_ANSWER, Status.FAILED, Status.CANCELED, Status.NOT_PLACED}
+    {
+        Status.COMPLETED,
+        Status.BUSY,
+        Status.NO_ANSWER,
+        Status.FAILED,
+        Status.CANCELED,
+        Status.NOT_PLACED,
+        Status.LOST,
+    }
 )
 
 
@@ -77,6 +86,12 @@ class Call(models.Model):
     error_message = models.TextField("why it was not placed", blank=True)
     dial_attempts = models.PositiveSmallIntegerField(default=0)
     last_checked_at = models.DateTimeField("last asked Exotel", null=True, blank=True)
+    not_found_since = models.DateTimeField(
+        "Exotel has said “not found” since",
+        null=True,
+        blank=True,
+        help_text="Empty once Exotel knows the Sid.",
+    )
     refresh_queued_at = models.DateTimeField(
         "refresh queued at", null=True, blank=True, help_text="A person's refresh waiting to ask Exotel."
     )

@@ -1,16 +1,19 @@
 """Writes to the call log. Every change to a call goes through `call_record_observation`."""
 
 import logging
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from .check_schedule import next_check_at
-from .models import Call, CallEvent, Status
+from .models import FINAL_STATUSES, Call, CallEvent, Status
 from .state import Observation, apply_observation
 
 log = logging.getLogger(__name__)
+LOST_AFTER = timedelta(minutes=10)  # of only "not found" from Exotel for a call's Sid
 
 
 class SidMismatch(ValueError):
@@ -49,11 +52,16 @@ def call_record_observation(
         _check_callback_sid(call, observation.values.get("sid"))
     if CallEvent.objects.filter(dedupe_key=dedupe_key).exists():
         if asked:
-            _schedule_next_check(call, asked=True)
+            fields = [*_schedule_next_check(call, asked=True, save=False), *_found(call)]
+            call.save(update_fields=fields)
         return Recorded(call, None, [])
 
+    was_lost = call.status == Status.LOST
     outcome = apply_observation(call, observation)
-    bookkeeping = _schedule_next_check(call, asked=asked, save=False)
+    bookkeeping = [*_schedule_next_check(call, asked=asked, save=False), *_found(call)]
+    if was_lost and call.status != Status.LOST:
+        call.error_message = ""
+        bookkeeping.append("error_message")
     event = CallEvent.objects.create(
         call=call,
         source=source,
@@ -78,6 +86,14 @@ def _check_callback_sid(call, sid):
         raise SidMismatch("CallSid does not belong to this call")
     if not call.sid and Call.objects.filter(sid=sid).exists():
         raise SidMismatch("CallSid belongs to another call")
+
+
+def _found(call) -> list:
+    """Exotel told us about the call: whatever "not found" it said before is over."""
+    if call.not_found_since is None:
+        return []
+    call.not_found_since = None
+    return ["not_found_since"]
 
 
 def _schedule_next_check(call, *, asked, save=True) -> list:
@@ -118,3 +134,42 @@ def call_give_up(*, call_id: int, reason: str) -> None:
         call.next_check_at = None
         call.last_checked_at = timezone.now()
         call.save(update_fields=["status", "error_message", "next_check_at", "last_checked_at"])
+
+
+def call_note_not_found(*, call_id: int, now=None) -> bool:
+    """Exotel answered 404 for the call's Sid: noted in its time line.
+
+    Once Exotel has said so for LOST_AFTER, a live call ends as "unknown to Exotel", never dialled or asked
+    about again, and an ended one is no longer asked about. True when the call ended here.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        since = call.not_found_since or now
+        CallEvent.objects.create(
+            call=call,
+            source=CallEvent.Source.DETAILS,
+            status="not found",
+            dedupe_key=f"not-found:{call.pk}:{uuid.uuid4().hex}",
+            verdict=CallEvent.Verdict.REJECTED,
+            note="Exotel answered 404: it has no call with this Sid.",
+        )
+        call.not_found_since = since
+        if now - since < LOST_AFTER:
+            call.save(update_fields=["not_found_since", *_schedule_next_check(call, asked=True, save=False)])
+            return False
+        fields = ["not_found_since", "next_check_at", "last_checked_at"]
+        call.next_check_at, call.last_checked_at = None, now
+        ends_here = call.status not in FINAL_STATUSES
+        if ends_here:
+            minutes = round((now - since).total_seconds() / 60)
+            call.status = Status.LOST
+            call.error_message = (
+                f"Exotel answered “not found” for this call's Sid every time we asked over {minutes} "
+                "minutes. Its outcome is unknown: check with the customer before calling again."
+            )
+            fields += ["status", "error_message"]
+        call.save(update_fields=fields)
+    if ends_here:
+        log.warning("call %s: Exotel has not known its Sid for %s; ended as lost", call_id, now - since)
+    return ends_here

@@ -1,6 +1,7 @@
 """The call state machine: how one observation from Exotel changes what we know of a call.
 
-Rules (docs/architecture.md §4): a status never moves backwards; a final status is never replaced; an
+Rules (docs/architecture.md §4): a status never moves backwards; a final status is never replaced (but
+"unknown to Exotel" by the outcome Exotel tells after all); an
 observation older than what we know only fills blanks; a partial observation never blanks a field that holds
 a value.
 """
@@ -19,7 +20,7 @@ RANK = {
     Status.IN_PROGRESS: 3,
 }
 FINAL_RANK = 4
-EXOTEL_STATUSES = frozenset(Status) - {Status.PENDING, Status.UNKNOWN, Status.NOT_PLACED}
+EXOTEL_STATUSES = frozenset(Status) - {Status.PENDING, Status.UNKNOWN, Status.NOT_PLACED, Status.LOST}
 LEG_FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 
 # Fields an observation may carry, besides status; each is filled or updated, never blanked.
@@ -82,9 +83,10 @@ def apply_observation(call, observation: Observation) -> Outcome:
         notes.append(f"unknown status {status!r} kept in the event only")
     elif status:
         incoming = rank(status)
-        if call.status in FINAL_STATUSES:
+        found_after_all = call.status == Status.LOST and incoming == FINAL_RANK
+        if call.status in FINAL_STATUSES and not found_after_all:
             stale = status != call.status
-        elif incoming > current:
+        elif incoming > current or found_after_all:
             call.status = status
             changed.append("status")
         elif incoming < current:

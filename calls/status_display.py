@@ -20,6 +20,12 @@ OUTCOMES = {
     Status.FAILED: Phase("Failed", "danger", True, "Exotel could not connect the call."),
     Status.CANCELED: Phase("Canceled", "secondary", True),
     Status.NOT_PLACED: Phase("Not placed", "danger", True),
+    Status.LOST: Phase(
+        "Unknown to Exotel",
+        "danger",
+        True,
+        "Exotel answers “not found” for this call's Sid, so its outcome is unknown.",
+    ),
 }
 
 

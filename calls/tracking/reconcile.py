@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from calls.check_schedule import GIVE_UP_AFTER
 from calls.models import Call, CallEvent, Status
-from calls.services import call_give_up, call_mark_checked
+from calls.services import call_give_up, call_mark_checked, call_note_not_found
 from exotel.client import ExotelError, ExotelRejected
 
 from .records import call_upsert_record
@@ -54,8 +54,7 @@ def check_call(call, *, client, now, redial):
         except ExotelRejected as exc:
             if exc.http_status != 404:
                 raise
-            call_mark_checked(call_id=call.pk, error="Exotel has no call with this Sid.")
-            return "unchanged"
+            return "changed" if call_note_not_found(call_id=call.pk, now=now) else "unchanged"
         return call_upsert_record(record=record, source=CallEvent.Source.DETAILS)
     if call.status in {Status.UNKNOWN, Status.QUEUED}:
         return find_unknown_call(call, client=client, now=now)
