@@ -6,6 +6,7 @@ Everything here is Django-free; the parse_* helpers never raise on odd input and
 `call_record` turns one call, from the API or from a JSON status callback, into a typed `CallRecord`.
 """
 
+import functools
 import html
 import json
 import math
@@ -86,14 +87,6 @@ def read_time(value, zone: str | tzinfo) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def parse_time(value, zone: str | tzinfo) -> datetime | None:
-    """read_time, with None for what it cannot read."""
-    try:
-        return read_time(value, zone)
-    except Unreadable:
-        return None
-
-
 def format_time(moment: datetime, zone: str | tzinfo) -> str:
     """Exotel's "YYYY-MM-DD HH:MM:SS" in `zone`, for filters. A naive datetime is a bug in the caller."""
     if moment.tzinfo is None:
@@ -122,26 +115,28 @@ def read_decimal(value) -> Decimal | None:
     return number
 
 
-def parse_decimal(value) -> Decimal | None:
-    """read_decimal, with None for what it cannot read."""
-    try:
-        return read_decimal(value)
-    except Unreadable:
-        return None
-
-
 def read_int(value) -> int | None:
     """Whole numbers from 17, "17" or "17.0" (fractions are dropped)."""
     number = read_decimal(value)
     return None if number is None else int(number)
 
 
-def parse_int(value) -> int | None:
-    """read_int, with None for what it cannot read."""
-    try:
-        return read_int(value)
-    except Unreadable:
-        return None
+def _or_none(read):
+    """The reader, answering None for what it cannot read: API answers leave such a value out."""
+
+    @functools.wraps(read)
+    def parse(*args):
+        try:
+            return read(*args)
+        except Unreadable:
+            return None
+
+    return parse
+
+
+parse_time = _or_none(read_time)
+parse_decimal = _or_none(read_decimal)
+parse_int = _or_none(read_int)
 
 
 def read_seconds(value) -> int | None:
