@@ -82,6 +82,18 @@ def admin(db):
 
 
 @pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
 def browser():
     """A headless Debian Chromium driven by Playwright (no browser download)."""
     if not os.path.exists(CHROMIUM):

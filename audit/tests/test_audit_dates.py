@@ -18,12 +18,6 @@ def errors_shown(response):
     return " ".join(unescape(strip_tags(match[1])).split()) if match else ""
 
 
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
-
-
 @pytest.mark.parametrize(
     ("query", "message"),
     [

@@ -18,12 +18,6 @@ EXOPHONE = "+918030752400"
 ASHAS_PHONE = "+919845012301"  # the agent fixture's
 
 
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def page(client, call):
     response = client.get(f"/calls/{call.pk}/")
     assert response.status_code == 200
@@ -175,12 +169,6 @@ def exotel(monkeypatch):
     fake = CountingExotel(record(SID, status="completed"))
     monkeypatch.setattr("calls.tasks.shared_client", lambda **options: fake)
     return fake
-
-
-@pytest.fixture
-def agent_client(client, agent):
-    client.force_login(agent)
-    return client
 
 
 def refresh(client, call):

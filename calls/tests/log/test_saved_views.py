@@ -12,12 +12,6 @@ from calls.log.saved_views.services import normalise_query, saved_view_save
 from calls.tests.factories import T0, make_call
 
 
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def save(client, name, query):
     return client.post("/views/save/", {"name": name, "query": query})
 

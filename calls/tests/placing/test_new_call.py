@@ -9,12 +9,6 @@ from calls.models import Call
 from exonumbers.models import ExoPhone
 
 
-@pytest.fixture
-def agent_client(client, agent):
-    client.force_login(agent)
-    return client
-
-
 def post(client, url="/calls/new/", **fields):
     data = {"to": "+919876543205", "idempotency_key": str(uuid.uuid4())} | fields
     return client.post(url, data)
