@@ -153,6 +153,7 @@ def copied_rows(queryset, zone_name):
     chunk, size = [], 0
     with (
         connection.cursor() as cursor,
+        connection.wrap_database_errors,  # psycopg's own errors as Django's DatabaseError, as for any query
         cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,  # runs the query
     ):
         yield header(zone_name)
