@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from audit.services import AuditedAdmin
+from lib.admin import GuardedAdmin
 from lib.phone import PhoneNumberField
 from lib.roles import role_of
 
@@ -23,19 +24,23 @@ class AgentProfileForm(forms.ModelForm):
         fields = ["phone_number", "default_exophone", "time_zone"]
 
 
-class AgentProfileInline(admin.StackedInline):
+class AgentProfileInline(GuardedAdmin, admin.StackedInline):
     model = AgentProfile
     form = AgentProfileForm
     can_delete = False
     fields = ["phone_number", "default_exophone", "time_zone"]
     autocomplete_fields = ["default_exophone"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # One profile a person: a posted form count of 9999 would otherwise build (and show) 1,001 forms.
+        return super().get_formset(request, obj, absolute_max=1, **kwargs)
+
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(AuditedAdmin, UserAdmin):
+class PersonAdmin(GuardedAdmin, AuditedAdmin, UserAdmin):
     inlines = [AgentProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "role", "agent_phone", "is_active"]
     list_filter = ["groups", "is_active", "is_staff"]

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from lib.admin import ReadOnlyAdmin
+from lib.admin import GuardedAdmin, ReadOnlyAdmin
 
 from .models import Call, CallEvent
 
 
-class CallEventInline(admin.TabularInline):
+class CallEventInline(GuardedAdmin, admin.TabularInline):
     model = CallEvent
     fields = ["received_at", "source", "event_type", "status", "verdict", "note"]
     readonly_fields = fields

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from audit.services import AuditedAdmin
+from lib.admin import GuardedAdmin
 from lib.phone import PhoneNumberField
 
 from .models import ExoPhone, Flow
@@ -16,7 +17,7 @@ class ExoPhoneForm(forms.ModelForm):
 
 
 @admin.register(ExoPhone)
-class ExoPhoneAdmin(AuditedAdmin, admin.ModelAdmin):
+class ExoPhoneAdmin(GuardedAdmin, AuditedAdmin, admin.ModelAdmin):
     form = ExoPhoneForm
     list_display = ["friendly_name", "number", "region", "is_active"]
     list_filter = ["is_active", "region"]
@@ -25,7 +26,7 @@ class ExoPhoneAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Flow)
-class FlowAdmin(AuditedAdmin, admin.ModelAdmin):
+class FlowAdmin(GuardedAdmin, AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "app_id", "is_active", "url"]
     list_filter = ["is_active"]
     search_fields = ["name", "app_id"]

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lib.admin import guard_every_admin
 from ops.views import healthz
 
 admin.site.site_header = "Exotel Dashboard admin"
 admin.site.site_title = "Exotel Dashboard admin"
+guard_every_admin(admin.site)  # the admins of axes, tasks and auth's groups too
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

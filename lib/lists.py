@@ -1,4 +1,4 @@
-"""What every filtered, sorted, paged list here shares: bad sort and page values get words, not a 500, and
+"""What every filtered, sorted, paged list here shares: bad sort and paging values get words, not a 500, and
 checkbox filters."""
 
 import django_filters
@@ -13,6 +13,14 @@ def sort_error(sort: str, keys, help_text: str) -> str | None:
     return None
 
 
+def whole_number(text: str, *, at_least: int, at_most: int) -> bool:
+    """Plain digits 0-9 within the bounds, judged without reading thousands of digits into an int."""
+    if not (text.isascii() and text.isdigit()):
+        return False
+    digits = text.lstrip("0") or "0"
+    return len(digits) <= len(str(at_most)) and at_least <= int(digits) <= at_most
+
+
 class ExplainedListMixin:
     """For SingleTableMixin + FilterView lists. `sort_keys` names the columns one may sort by."""
 
@@ -23,6 +31,7 @@ class ExplainedListMixin:
     paginate_by = None
     table_pagination = {"per_page": 50}
     max_page = 100_000
+    max_per_page = 500
 
     def query_errors(self):
         """Sorting and paging are the table's, not the filter form's; their bad values get words too."""
@@ -30,17 +39,22 @@ class ExplainedListMixin:
         if problem := sort_error(self.request.GET.get("sort", ""), self.sort_keys, self.sort_help):
             errors.append(problem)
         page = self.request.GET.get("page", "")
-        if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
+        if page and not (page.isascii() and page.isdigit() and page.strip("0")):
             errors.append(f"Page {page[:20]!r} does not exist: pages are numbered from 1.")
-        elif page and int(page) > self.max_page:
+        elif page and not whole_number(page, at_least=1, at_most=self.max_page):
             errors.append(f"Page {page[:20]} is too far to fetch: narrow the calls down with the filters.")
+        per_page = self.request.GET.get("per_page", "")
+        if per_page and not whole_number(per_page, at_least=1, at_most=self.max_per_page):
+            errors.append(
+                f"Rows per page {per_page[:20]!r}: choose a whole number from 1 to {self.max_per_page}."
+            )
         return errors
 
     def get(self, request, *args, **kwargs):
         self.errors = self.query_errors()
         if self.errors:
             request.GET = request.GET.copy()
-            for name in ("sort", "page"):
+            for name in ("sort", "page", "per_page"):
                 request.GET.pop(name, None)
         return super().get(request, *args, **kwargs)
 

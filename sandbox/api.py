@@ -7,7 +7,7 @@ import re
 
 from sandbox import bulk, clock, connect
 from sandbox.errors import ApiError
-from sandbox.forms import parse_body
+from sandbox.forms import parse_body, whole_number
 from sandbox.messages import Request, Response
 from sandbox.metadata import number_metadata
 from sandbox.phones import InvalidNumber, to_e164
@@ -137,9 +137,9 @@ def _link_validity(query: dict[str, str]) -> int | None:
     text = query.get("RecordingUrlValidity")
     if text is None:
         return None
-    if not text.isdigit() or not 5 <= int(text) <= 60:
+    if whole_number(text) not in range(5, 61):
         raise ApiError(400, "RecordingUrlValidity must be a whole number of minutes between 5 and 60")
-    return int(text)
+    return whole_number(text)
 
 
 # Matched in order against the path after /v1/Accounts/<sid>/, without a trailing .json.

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from sandbox import clock
 from sandbox.calls import DIRECTIONS, FINAL_STATUSES, LIVE_STATUSES, Call
 from sandbox.errors import ApiError
+from sandbox.forms import whole_number
 from sandbox.phones import InvalidNumber, to_e164
 
 MAX_SIDS = 100
@@ -236,7 +237,7 @@ def _numbers(query: dict[str, str], name: str) -> frozenset[str] | None:
 def _page_size(text: str | None) -> int:
     if text is None:
         return DEFAULT_PAGE_SIZE
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+    if whole_number(text) not in range(1, MAX_PAGE_SIZE + 1):
         raise ApiError(400, f"PageSize must be a whole number between 1 and {MAX_PAGE_SIZE}")
     return int(text)
 

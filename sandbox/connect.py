@@ -8,7 +8,7 @@ from sandbox import clock
 from sandbox.calls import Call, Callback, build_timeline, new_sid, price_for, recording_url
 from sandbox.config import SandboxConfig
 from sandbox.errors import ApiError, invalid
-from sandbox.forms import Form
+from sandbox.forms import Form, whole_number
 from sandbox.phones import InvalidNumber, national, to_e164
 from sandbox.scenarios import Scenario, scenario_for
 
@@ -110,9 +110,9 @@ def _seconds(values: dict[str, str], name: str, maximum: int, default: int) -> i
     if not values.get(name):
         return default
     text = values[name]
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    if whole_number(text) not in range(1, maximum + 1):
         raise invalid(f"{name} must be a whole number of seconds between 1 and {maximum}")
-    return int(text)
+    return whole_number(text)
 
 
 def _events(form: Form) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ A form's fields are strings, except a name ending in `[]`, as many HTTP clients 
 """
 
 import json
+import re
 from collections.abc import Iterable
 from email import policy
 from email.parser import BytesParser
@@ -13,6 +14,14 @@ from urllib.parse import parse_qsl
 from sandbox.errors import ApiError, invalid
 
 type Form = dict[str, str | list[str]]
+
+DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(text: str) -> int | None:
+    """Plain digits 0-9 as a number, else None: a sign, a space, "²" (which int() refuses although
+    str.isdigit() says yes) or "٣" (which it reads) are not what Exotel's parameters take."""
+    return int(text) if DIGITS.fullmatch(text) else None
 
 
 def parse_body(content_type: str, body: bytes, *, allow_json: bool = False) -> Form:

@@ -17,7 +17,7 @@ from sandbox.calls import (
     recording_url,
 )
 from sandbox.errors import ApiError
-from sandbox.forms import parse_body
+from sandbox.forms import parse_body, whole_number
 from sandbox.history import past_timeline
 from sandbox.messages import Request, Response
 from sandbox.phones import InvalidNumber, to_e164
@@ -139,9 +139,9 @@ def _number(value: str | None, name: str) -> str:
 
 
 def _duration(text: str) -> int:
-    if not text.isdigit():
+    if whole_number(text) is None:
         raise ApiError(400, "Duration must be a whole number of seconds")
-    return int(text)
+    return whole_number(text)
 
 
 def _created(text: str | None, now: float, length: float):

@@ -5,6 +5,7 @@ import re
 import phonenumbers
 
 SEPARATORS = re.compile(r"[\s\-().]")
+DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also says yes to "९८१२३४५६४२", another script's digits
 
 
 class InvalidNumber(ValueError):
@@ -24,7 +25,7 @@ def to_e164(raw: str) -> str:
         rest = text[1:]
     else:
         rest = text
-    if len(rest) != 10 or not rest.isdigit() or rest.startswith("0"):
+    if len(rest) != 10 or not DIGITS.fullmatch(rest) or rest.startswith("0"):
         raise InvalidNumber(f"{raw!r} is not a valid phone number")
     return "+91" + rest
 

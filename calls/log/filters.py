@@ -49,6 +49,8 @@ class NumberEndsFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
+        if len(value) > Call._meta.get_field("from_number").max_length:
+            return qs.none()  # no number is that long; nor may a LIKE pattern be (50,000 bytes on SQLite)
         # A prefix of the reversed number: served by the reversed-number indexes (migration 0003).
         backwards = value[::-1]
         numbers = qs.alias(from_reversed=Reverse("from_number"), to_reversed=Reverse("to_number"))

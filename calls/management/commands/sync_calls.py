@@ -6,18 +6,25 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from calls.shared_client import shared_client
 from calls.tracking.sync import SyncRangeError, sync_calls
+from lib.dates import EARLIEST, LATEST, OUT_OF_RANGE, plainly_typed
 
 
 def moment(text, *, end_of_day=False):
+    """The date or time typed, within Exotel's calendar (lib/dates.py); in the site's zone unless it says."""
+    typed = plainly_typed(text)  # Django's parsers read "٢٠٢٦" as 2026 and ignore a NUL after the time
     try:
-        parsed = parse_datetime(text)
-        day = None if parsed else parse_date(text)
+        parsed = parse_datetime(text) if typed else None
+        day = parse_date(text) if typed and not parsed else None
     except ValueError:
         parsed = day = None
     if parsed is None:
         if day is None:
-            raise CommandError(f"{text!r} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM).")
+            raise CommandError(
+                f"{text[:40]!r} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM)."
+            )
         parsed = datetime.combine(day, time.max if end_of_day else time.min)
+    if not EARLIEST <= parsed.date() <= LATEST:
+        raise CommandError(f"{text[:40]!r}: {OUT_OF_RANGE}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
