@@ -16,6 +16,17 @@ from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
 
+USERNAME_KEPT = AccessAttempt._meta.get_field("username").max_length
+
+
+def as_kept(credentials):
+    """The username as axes can store it: its column holds 255 characters (PostgreSQL refuses more, with a
+    500), and Django's login form lets any length through to authenticate. Nobody's is longer than 150."""
+    username = (credentials or {}).get("username")
+    if isinstance(username, str) and len(username) > USERNAME_KEPT:
+        return {**credentials, "username": username[:USERNAME_KEPT]}
+    return credentials
+
 
 def addresses_logged_in_from(username):
     return AccessLog.objects.filter(username=username, ip_address__isnull=False).values("ip_address")
@@ -33,6 +44,7 @@ def failures_from_new_addresses(username, since):
 
 class LoginLockoutHandler(AxesDatabaseHandler):
     def is_locked(self, request, credentials=None):
+        credentials = as_kept(credentials)
         if self.is_locked_at_this_address(request, credentials):
             return True
         return self.is_locked_from_new_addresses(request, credentials)
@@ -51,6 +63,7 @@ class LoginLockoutHandler(AxesDatabaseHandler):
         return failures_from_new_addresses(username, since) >= settings.LOGIN_FAILURE_LIMIT_PER_USER
 
     def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        credentials = as_kept(credentials)
         super().user_login_failed(sender, credentials, request, **kwargs)
         # axes locks only at its own limit; the failure that reaches ours shows the lockout page too.
         if request is None or request.axes_locked_out:

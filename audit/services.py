@@ -17,11 +17,23 @@ def audit_record(*, request, action, target_type, target_id="", target="", detai
         actor_name=user.get_username() if user else "anonymous",
         action=action,
         target_type=target_type,
-        target_id=str(target_id)[:40],
-        target=str(target)[:200],
-        details=details or {},
+        target_id=storable(str(target_id)[:40]),
+        target=storable(str(target)[:200]),
+        details=storable(details or {}),
         ip_address=_valid_ip(client_ip(request)),
     )
+
+
+def storable(value):
+    """Text, and JSON's keys and strings, as PostgreSQL keeps them: it refuses NUL, which a person's filters
+    (an export's, say) may hold. Written as the two characters \\x00, as the rejected callbacks are."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value
 
 
 def audit_object(*, request, action, obj, details=None):

@@ -49,10 +49,9 @@ class NumberEndsFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        if len(value) > Call._meta.get_field("from_number").max_length:
-            return qs.none()  # no number is that long; nor may a LIKE pattern be (50,000 bytes on SQLite)
-        # A prefix of the reversed number: served by the reversed-number indexes (migration 0003).
-        backwards = value[::-1]
+        # A prefix of the reversed number: served by the reversed-number indexes (migration 0003). One digit
+        # more than a number holds already matches none; SQLite refuses a LIKE pattern over 50,000 bytes.
+        backwards = value[::-1][: Call._meta.get_field("from_number").max_length + 1]
         numbers = qs.alias(from_reversed=Reverse("from_number"), to_reversed=Reverse("to_number"))
         return numbers.filter(Q(from_reversed__startswith=backwards) | Q(to_reversed__startswith=backwards))
 
