@@ -13,6 +13,7 @@ import csv
 from datetime import datetime
 from itertools import chain, islice
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, CharField, F, Func, Value, When
 from django.utils import timezone
@@ -149,7 +150,11 @@ def copy_column(name, zone_name):
 
 def copied_rows(queryset, zone_name):
     columns = {f"export_{i}": copy_column(name, zone_name) for i, (name, _) in enumerate(COLUMNS)}
-    sql, params = queryset.annotate(**columns).values_list(*columns).query.sql_with_params()
+    try:
+        sql, params = queryset.annotate(**columns).values_list(*columns).query.sql_with_params()
+    except EmptyResultSet:  # a filter that can select nothing (.none()): there is no query to copy
+        yield header(zone_name)
+        return
     chunk, size = [], 0
     with (
         connection.cursor() as cursor,

@@ -172,6 +172,12 @@ def test_the_first_and_last_minutes_of_the_calendar_export_their_calls(client, m
     ]
 
 
+def test_a_filter_that_selects_nothing_exports_the_header_alone():
+    parts = [part if isinstance(part, str) else part.decode() for part in csv_rows(Call.objects.none())]
+    text = "".join(parts)
+    assert text.count("\n") == 1 and text.startswith("Created")
+
+
 def test_a_query_that_cannot_run_sends_not_even_the_header():
     """The WSGI server sends the status with the first bytes: with none sent, it can still answer 500."""
     broken = Call.objects.extra(where=["no_such_column = 1"])  # a column the database does not have
