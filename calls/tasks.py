@@ -25,10 +25,10 @@ FIRST_SYNC = timedelta(days=30)
 
 
 @cron("* * * * *")
-@task
-def reconcile():
+@task(takes_context=True)
+def reconcile(context):
     """Every minute: ask Exotel about calls whose callbacks may be lost, or whose price is still missing."""
-    run = SyncRun.objects.create(kind=SyncRun.Kind.RECONCILE)
+    run = SyncRun.objects.create(kind=SyncRun.Kind.RECONCILE, task_id=str(context.task_result.id))
     reconcile_calls(client=shared_client(), run=run, redial=dial_call.enqueue)
     run.state = SyncRun.State.FINISHED
     run.finished_at = timezone.now()

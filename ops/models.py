@@ -80,6 +80,7 @@ class SyncRun(models.Model):
     calls_changed = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    task_id = models.CharField("the task running it", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
-from .models import TaskRerun, WorkerBeat
+from .models import SyncRun, TaskRerun, WorkerBeat
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,9 @@ def _recover(orphan, now):
             f"{now:%Y-%m-%d %H:%M:%S} UTC. Marked failed by ops/stale_tasks.py; {note}.\n"
         )
         row.save(update_fields=["status", "finished_at", "return_value", "exception_class_path", "traceback"])
+        SyncRun.objects.filter(task_id=str(row.pk), state=SyncRun.State.RUNNING).update(
+            state=SyncRun.State.FAILED, finished_at=now, last_error=f"Its worker stopped; {note}."
+        )
     log.warning(
         "task %s %s failed: its worker %s stopped; %s",
         row.task_path,

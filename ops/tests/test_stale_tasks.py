@@ -23,7 +23,7 @@ from calls.tests.factories import make_call
 from calls.tests.fake_exotel import record
 from exotel.client import ExotelClient
 from exotel_dashboard.testing import wait_until
-from ops.models import TaskRerun, WorkerBeat
+from ops.models import SyncRun, TaskRerun, WorkerBeat
 from ops.stale_tasks import WORKER_STOPPED, recover
 from ops.tasks import worker_heartbeat
 from ops.tests.slow_task import sleep_for
@@ -258,3 +258,25 @@ def worker_environment(stale_after):
         "TEST_TASKS_BACKEND": "database",
         "TASK_STALE_AFTER_SECONDS": str(stale_after),
     }
+
+
+def test_a_reconcile_run_its_dead_worker_left_running_is_failed_on_the_sync_page_too():
+    row = running("calls.tasks.reconcile", started_ago=timedelta(minutes=10), beat_ago=timedelta(minutes=9))
+    dead = SyncRun.objects.create(kind=SyncRun.Kind.RECONCILE, task_id=str(row.pk))
+    alive = SyncRun.objects.create(kind=SyncRun.Kind.RECONCILE, task_id="another-task")
+
+    recover_on_the_database_queue()
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.state == "failed" and dead.finished_at is not None
+    assert dead.last_error.startswith("Its worker stopped; run again as task")
+    assert alive.state == "running"
+
+
+def test_a_reconcile_run_names_the_task_running_it():
+    from calls.tasks import reconcile
+
+    result = reconcile.enqueue()
+    run = SyncRun.objects.get(kind=SyncRun.Kind.RECONCILE)
+    assert run.task_id == str(result.id) and run.state == "finished"
