@@ -6,6 +6,7 @@ import json
 from django.contrib.admin.models import LogEntry
 
 from lib.client_ip import client_ip
+from lib.storable import storable  # a person's filters (an export's, say) may hold a NUL
 
 from .models import Action, AuditEntry
 
@@ -22,18 +23,6 @@ def audit_record(*, request, action, target_type, target_id="", target="", detai
         details=storable(details or {}),
         ip_address=_valid_ip(client_ip(request)),
     )
-
-
-def storable(value):
-    """Text, and JSON's keys and strings, as PostgreSQL keeps them: it refuses NUL, which a person's filters
-    (an export's, say) may hold. Written as the two characters \\x00, as the rejected callbacks are."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\\x00")
-    if isinstance(value, dict):
-        return {storable(key): storable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [storable(item) for item in value]
-    return value
 
 
 def audit_object(*, request, action, obj, details=None):

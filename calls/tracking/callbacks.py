@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from calls.models import Call, CallEvent
 from calls.services import SidMismatch, call_record_observation
+from lib.storable import storable
 
 from .payload import BadPayload, parse_callback, read_body
-from .rejected import keep_rejected, storable
+from .rejected import keep_rejected
 from .tokens import token_is_valid
 
 log = logging.getLogger(__name__)

@@ -5,13 +5,9 @@ import hashlib
 from django.db import IntegrityError, transaction
 
 from calls.models import Call, CallEvent
+from lib.storable import storable
 
 MAX_KEPT_BODY = 16 * 1024
-
-
-def storable(text: str) -> str:
-    """Text every database keeps: PostgreSQL refuses NUL in text and JSON."""
-    return text.replace("\x00", "\\x00")
 
 
 def keep_rejected(*, call_id: int, body: bytes, headers: dict, reason: str) -> CallEvent:
