@@ -17,6 +17,7 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from lib.date_range import EARLIEST, LATEST
 from lib.phone import to_e164_or_none
 
 EXOTEL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -26,10 +27,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ERROR_PAGE = "Exotel answered with an error page instead of an API response."
 MAX_MESSAGE = 300
 MESSAGE_TAG = re.compile(r"<Message>(.*?)</Message>", re.DOTALL | re.IGNORECASE)
-# Exotel's numbers are plain decimal strings; its calls lie between these years.
+# Exotel's numbers are plain decimal strings of bounded length.
 MAX_DIGITS = 15
 PLAIN_DECIMAL = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]{{1,{MAX_DIGITS}}})?")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TIME_TEXT = 40
 MAX_SECONDS = 2**31 - 1  # what the call log's duration columns hold
 MAX_PRICE = Decimal(10**6)
@@ -82,8 +82,8 @@ def read_time(value, zone: str | tzinfo) -> datetime | None:
         moment = moment.replace(tzinfo=_zone(zone))
     if moment.year in (EPOCH.year - 1, EPOCH.year) and moment.astimezone(UTC) <= EPOCH:
         return None
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise Unreadable(f"is not between {FIRST_YEAR} and {LAST_YEAR}")
+    if not EARLIEST.year <= moment.year <= LATEST.year:
+        raise Unreadable(f"is not between {EARLIEST.year} and {LATEST.year}")
     return moment.astimezone(UTC)
 
 

@@ -4,14 +4,14 @@ Within it, adding a day or a minute, or moving a time between zones, stays insid
 both databases can hold; 0001-01-01 or 9999-12-31 would overflow in the query, after the form said yes.
 """
 
-from datetime import date, datetime
+from datetime import datetime
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2100, 12, 31)
+from .date_range import EARLIEST, LATEST
+
 OUT_OF_RANGE = f"Enter a date between {EARLIEST} and {LATEST}."
 LONGEST_TYPED = 40  # "2026-11-20T10:00:00.000000+05:30" is 32
 
