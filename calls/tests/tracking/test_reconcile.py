@@ -5,10 +5,13 @@ import pytest
 from django.utils import timezone
 
 from calls.models import Call
+from calls.placing.dialing import dial
 from calls.tests.factories import make_call
 from calls.tests.fake_exotel import FakeExotel, record
 from calls.tracking.reconcile import reconcile_calls
 from ops.models import SyncRun
+
+from .test_callback_view import terminal, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -145,16 +148,12 @@ def test_a_completed_call_whose_sid_is_denied_keeps_its_outcome_and_is_no_longer
 def test_a_call_unknown_to_exotel_takes_the_outcome_exotel_tells_after_all(client):
     call = make_call(sid="a" * 32, status="ringing", next_check_at=timezone.now())
     ask_until(call, FakeExotel([]), minutes=10)
-    from calls.tests.tracking.test_callback_view import terminal, url_for
-
     assert client.post(url_for(call), terminal(CallSid="a" * 32)).status_code == 200
     call.refresh_from_db()
     assert call.status == "completed" and call.error_message == ""
 
 
 def test_a_call_unknown_to_exotel_is_never_dialled_again():
-    from calls.placing.dialing import dial
-
     call = make_call(sid=None, status="lost")
 
     class Refuses:
