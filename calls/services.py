@@ -112,15 +112,11 @@ def _schedule_next_check(call, *, asked, save=True) -> list:
     return changed
 
 
-def call_mark_checked(*, call_id: int, error: str = "") -> None:
+def call_mark_checked(*, call_id: int) -> None:
     """We asked Exotel about this call and learned nothing new: note when, and when to ask again."""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call_id)
-        fields = _schedule_next_check(call, asked=True, save=False)
-        if error and not call.error_message:
-            call.error_message = error[:500]
-            fields.append("error_message")
-        call.save(update_fields=fields)
+        _schedule_next_check(call, asked=True)
 
 
 def call_give_up(*, call_id: int, reason: str) -> None:
