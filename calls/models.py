@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from lib.phone import pretty
 
@@ -20,6 +21,8 @@ class Status(models.TextChoices):
     LOST = "lost", "Unknown to Exotel"
 
 
+LIVE_STATUSES = (Status.PENDING, Status.QUEUED, Status.RINGING, Status.IN_PROGRESS, Status.UNKNOWN)
+
 FINAL_STATUSES = frozenset(
     {
         Status.COMPLETED,
@@ -30,6 +33,17 @@ FINAL_STATUSES = frozenset(
         Status.NOT_PLACED,
         Status.LOST,
     }
+)
+
+
+# Exotel's fields say nobody talked: a completed call whose two parties were never both on it, or whose
+# agent (inbound) or customer (outbound) leg did not answer. A completed call Exotel told us nothing more of
+# (the bulk list has no Details) counts as a conversation.
+NO_TALK_LEGS = ("busy", "no-answer", "failed", "canceled")
+HAD_CONVERSATION = Q(status="completed") & ~Q(conversation_duration=0) & ~Q(leg2_status__in=NO_TALK_LEGS)
+# A call's wrap-up is owed once it was dialled and has ended.
+OWES_WRAP_UP = (
+    Q(status__in=FINAL_STATUSES - {Status.NOT_PLACED}) & Q(agent__isnull=False) & Q(wrap_up__isnull=True)
 )
 
 
@@ -98,6 +112,9 @@ class Call(models.Model):
     next_check_at = models.DateTimeField(
         "ask Exotel again at", null=True, blank=True, help_text="Empty once Exotel has told us everything."
     )
+    status_changed_at = models.DateTimeField(
+        "status since", null=True, blank=True, help_text="Empty: since the call was created."
+    )
 
     class Meta:
         ordering = ["-date_created", "-id"]
@@ -128,9 +145,14 @@ class Call(models.Model):
             models.Index(
                 fields=["-date_created", "-id"], condition=Q(recording_url=""), name="call_unrecorded_newest"
             ),
-            models.Index(fields=["from_number"], name="call_from"),
-            models.Index(fields=["to_number"], name="call_to"),
+            # A number's calls, newest first: the From/To filters and the customer's history.
+            models.Index(fields=["from_number", "-date_created", "-id"], name="call_from_newest"),
+            models.Index(fields=["to_number", "-date_created", "-id"], name="call_to_newest"),
             models.Index(fields=["next_check_at"], name="call_next_check"),
+            # The wallboard's "Now": a handful of live calls among millions, found without reading the rest.
+            models.Index(
+                fields=["-date_created", "-id"], condition=Q(status__in=LIVE_STATUSES), name="call_live"
+            ),
             # The log sorted by duration or price as calls/tables.py orders it: PostgreSQL keeps nulls last in
             # ascending indexes. Sorted by -duration or -price (nulls last too): call_longest, call_dearest,
             # PostgreSQL only (migrations 0004, 0005 and 0007). Covering, like call_newest: page 2,000 of the
@@ -149,6 +171,26 @@ class Call(models.Model):
 
     def __str__(self):
         return f"{pretty(self.from_number)} → {pretty(self.to_number)} ({self.status})"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Note when the status changed, whoever changed it (the state machine, the dial, the reconciler)."""
+        loaded = getattr(self, "_loaded_status", None)
+        if self.pk and loaded is not None and loaded != self.status:
+            self.status_changed_at = timezone.now()
+            if update_fields is not None:
+                update_fields = {*update_fields, "status_changed_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        call = super().from_db(db, field_names, values)
+        call._loaded_status = call.__dict__.get("status")
+        return call
+
+    @property
+    def status_since(self):
+        return self.status_changed_at or self.date_created
 
     @property
     def customer_number(self):
@@ -205,3 +247,121 @@ class CallEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.event_type or ''} {self.status}".strip()
+
+
+class Disposition(models.Model):
+    """How a call ended for the business, chosen at wrap-up: Resolved, Follow-up needed, Wrong number…"""
+
+    name = models.CharField(max_length=60, unique=True)
+    active = models.BooleanField(
+        default=True, help_text="Inactive ones stay on old calls but are not offered."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower first in the wrap-up form.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+NOTE_MAX_LENGTH = 2000
+
+
+class WrapUpFields(models.Model):
+    """What an agent or manager wrote after a call; the current version and every earlier one."""
+
+    disposition = models.ForeignKey(
+        Disposition, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    follow_up_at = models.DateTimeField("follow up at", null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class WrapUp(WrapUpFields):
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="wrap_up")
+    disposition = models.ForeignKey(
+        Disposition, null=True, blank=True, on_delete=models.PROTECT, related_name="wrap_ups"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["disposition", "call"], name="wrapup_disposition")]
+
+    def __str__(self):
+        return f"Wrap-up of call {self.call_id}"
+
+
+class WrapUpVersion(WrapUpFields):
+    """An earlier version of a wrap-up, kept when it was edited."""
+
+    wrap_up = models.ForeignKey(WrapUp, on_delete=models.CASCADE, related_name="versions")
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["wrap_up", "version"], name="wrapup_version_once"),
+        ]
+
+    def __str__(self):
+        return f"Version {self.version} of the wrap-up of call {self.wrap_up.call_id}"
+
+
+class MissedCustomer(models.Model):
+    """A customer whose inbound calls ended without a conversation, and nobody has talked to them since."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for a call back"
+        RESOLVED = "resolved", "Talked to since"
+        DISMISSED = "dismissed", "Dismissed"
+
+    class Reason(models.TextChoices):
+        WRONG_NUMBER = "wrong-number", "Wrong number"
+        SPAM = "spam", "Spam"
+        DUPLICATE = "duplicate", "Reached another way"
+        OTHER = "other", "Other"
+
+    number = models.CharField("customer (E.164)", max_length=16)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.WAITING)
+    tries = models.PositiveIntegerField(default=1)
+    first_try_at = models.DateTimeField()
+    last_try_at = models.DateTimeField()
+    first_call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    last_call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    exophone = models.ForeignKey(
+        "numbers.ExoPhone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.CharField(max_length=16, choices=Reason.choices, blank=True)
+    dismiss_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["first_try_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=Q(state="waiting"), name="missed_one_waiting_row_per_customer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "first_try_at"], name="missed_by_state"),
+            models.Index(fields=["number", "-last_try_at"], name="missed_by_number"),
+        ]
+
+    def __str__(self):
+        return f"{pretty(self.number)} ({self.get_state_display()})"

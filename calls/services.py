@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .check_schedule import next_check_at
+from .missed_queue import take_note_of
 from .models import FINAL_STATUSES, Call, CallEvent, Status
 from .state import Observation, apply_observation
 
@@ -76,6 +77,7 @@ def call_record_observation(
     )
     if outcome.changed or bookkeeping:
         call.save(update_fields=sorted({*outcome.changed, *bookkeeping}))
+    take_note_of(call, outcome.changed)
     if outcome.note:
         log.warning("call %s: %s", call.pk, outcome.note)
     return Recorded(call, event, outcome.changed)

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from calls.customer_history import customer_history_for
 from calls.models import Call, CallEvent, Status
 from calls.selectors import calls_visible_to
 from calls.status_display import describe
 from calls.tasks import refresh_call as refresh_call_task
+from calls.wrapup.panel import wrap_up_panel
 from lib.roles import is_manager, role_required
 
 # Exotel's answer this soon after the last would be the same; each refresh costs a slot of everyone's minute.
@@ -25,7 +27,14 @@ REFRESH_LOST_AFTER = timedelta(minutes=5)
 def call_detail(request, call_id):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
     events = call.events.order_by("received_at", "id")
-    context = {"call": call, "phase": describe(call), "events": events, "show_raw": is_manager(request.user)}
+    context = {
+        "call": call,
+        "phase": describe(call),
+        "events": events,
+        "show_raw": is_manager(request.user),
+        "wrap_up": wrap_up_panel(request, call),
+        "history": customer_history_for(request.user, call.customer_number, leaving_out=call),
+    }
     return render(request, "calls/detail.html", context)
 
 

@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
                 "accounts.context_processors.saved_views",
+                "calls.context_processors.missed_calls",
             ],
         },
     },

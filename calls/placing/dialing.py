@@ -54,7 +54,7 @@ def claim(call_id):
 
 def release(call_id):
     Call.objects.filter(pk=call_id, status=Status.QUEUED, sid__isnull=True).update(
-        status=Status.PENDING, next_check_at=timezone.now() + PENDING_CHECK
+        status=Status.PENDING, status_changed_at=timezone.now(), next_check_at=timezone.now() + PENDING_CHECK
     )
 
 

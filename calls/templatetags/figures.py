@@ -2,6 +2,8 @@
 
 from django import template
 
+from lib.durations import clock
+
 register = template.Library()
 
 
@@ -10,15 +12,7 @@ def percent(fraction):
     return "—" if fraction is None else f"{fraction * 100:.0f}%"
 
 
-@register.filter
-def talk_time(seconds):
-    """Seconds as m:ss (h:mm:ss past an hour); a dash when there was no talk."""
-    if seconds is None:
-        return "—"
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+register.filter("clock", clock)
 
 
 @register.filter

@@ -138,7 +138,7 @@ def test_every_field_exotel_and_we_know_of_a_call_is_on_its_page(manager_client,
     assert field(html, "Started") == "20 Nov 2026, 10:00:02 IST"
     assert field(html, "Ended") == "20 Nov 2026, 10:01:35 IST"
     assert field(html, "Updated by Exotel") == "20 Nov 2026, 10:01:36 IST"
-    assert field(html, "Duration") == "93 s (talk 80 s)"
+    assert field(html, "Duration") == "1:33 (talk 1:20)"
     assert field(html, "Price") == "1.2000"
     assert field(html, "Custom field") == "ticket-4411"
     assert field(html, "Options we sent") == "time_limit 600 · time_out 30"

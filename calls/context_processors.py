@@ -1,0 +1,14 @@
+from django.utils.functional import SimpleLazyObject
+
+from lib.roles import role_of
+
+from .models import MissedCustomer
+
+
+def missed_calls(request):
+    """How many customers wait for a call back, for the navigation: counted only when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or role_of(user) is None:
+        return {}
+    waiting = MissedCustomer.objects.filter(state=MissedCustomer.State.WAITING)
+    return {"missed_waiting": SimpleLazyObject(waiting.count)}

@@ -1,0 +1,69 @@
+"""Which customers are waiting for a call back, kept up to date as their calls end.
+
+A customer is missed when an inbound call from them ended without a conversation and nobody has talked to them
+since: no later call with their number, either direction, had one. Each time a call with the number ends (or
+learns more about how it ended) the customer's row is worked out again from their calls, so callbacks arriving
+twice, late or out of order, and calls the sync imports long after, all give the same queue.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from .models import HAD_CONVERSATION, Call, Direction, MissedCustomer, Status
+
+NOT_ANSWERED = (Status.COMPLETED, Status.BUSY, Status.NO_ANSWER, Status.FAILED, Status.CANCELED)
+MISSED = Q(direction=Direction.INBOUND, status__in=NOT_ANSWERED) & ~HAD_CONVERSATION
+# What can change whether a call is a missed try or a conversation.
+TELLING_FIELDS = frozenset({"status", "conversation_duration", "leg2_status", "direction"})
+
+
+def take_note_of(call, changed=None):
+    """A call's news may change its customer's place in the queue. `changed`: the fields it changed."""
+    if not call.is_final or (changed is not None and not TELLING_FIELDS & set(changed)):
+        return None
+    number = call.customer_number
+    if not number:
+        return None
+    try:
+        return refresh_customer(number)
+    except (
+        IntegrityError
+    ):  # another call of theirs ended at the same moment and made the row: work it out again
+        return refresh_customer(number)
+
+
+@transaction.atomic
+def refresh_customer(number, *, now=None):
+    """Bring the customer's waiting row in line with their calls: the row, or None if there is none."""
+    now = now or timezone.now()
+    calls = Call.objects.filter(Q(from_number=number) | Q(to_number=number))
+    talked = calls.filter(HAD_CONVERSATION).order_by("-date_created", "-id").first()
+    row = MissedCustomer.objects.select_for_update().filter(number=number, state=MissedCustomer.State.WAITING)
+    row = row.first()
+    tries = calls.filter(MISSED, from_number=number)
+    if talked:
+        tries = tries.filter(date_created__gt=talked.date_created)
+    dismissed_until = MissedCustomer.objects.filter(
+        number=number, state=MissedCustomer.State.DISMISSED
+    ).aggregate(until=Max("last_try_at"))["until"]
+    if dismissed_until:
+        tries = tries.filter(date_created__gt=dismissed_until)
+    summary = tries.aggregate(count=Count("id"), first=Min("date_created"), last=Max("date_created"))
+    if not summary["count"]:
+        if row is not None:
+            row.state = MissedCustomer.State.RESOLVED
+            row.resolved_by, row.resolved_at = talked, now
+            row.claimed_by = row.claimed_at = None
+            row.save()
+        return row
+    newest = tries.order_by("-date_created", "-id").first()
+    if row is None:
+        row = MissedCustomer(number=number)
+    row.tries = summary["count"]
+    row.first_try_at, row.last_try_at = summary["first"], summary["last"]
+    row.first_call = tries.order_by("date_created", "id").first()
+    row.last_call = newest
+    row.exophone_id = newest.exophone_id
+    row.save()
+    return row
