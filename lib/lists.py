@@ -13,6 +13,22 @@ def sort_error(sort: str, keys, help_text: str) -> str | None:
     return None
 
 
+def count_at_most(queryset, limit: int) -> int:
+    """The rows, counted no further than limit + 1 (meaning "more than limit").
+
+    COUNT over a LIMITed subquery of the ids: PostgreSQL stops reading after limit + 1 index entries, where a
+    plain COUNT(*) reads them all (0.3 s at a million calls).
+    """
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
+def how_many(count: int, limit: int, singular: str, plural: str) -> str:
+    """ "1 call", "4,210 calls", "more than 10,000 calls": a count from count_at_most in words."""
+    if count > limit:
+        return f"more than {limit:,} {plural}"
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
 def whole_number(text: str, *, at_least: int, at_most: int) -> bool:
     """Plain digits 0-9 within the bounds, judged without reading thousands of digits into an int."""
     if not (text.isascii() and text.isdigit()):

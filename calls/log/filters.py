@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Reverse
 
-from calls.models import Call, Direction, Status
+from calls.models import Call, Direction, Disposition, Status
 from exonumbers.models import Flow
 from lib.dates import DateTimeFilter
 from lib.lists import CheckboxesFilter
@@ -18,6 +18,9 @@ from .filter_fields import DigitsField, PhoneListField, SidListField
 
 MAX_SECONDS = 10**7  # longer than any call (Exotel's TimeLimit is four hours)
 MAX_PRICE = 10**6
+NOTE_SEARCH_MAX_LENGTH = 200
+# The disposition filter's two choices besides the dispositions themselves.
+NO_WRAP_UP, NO_DISPOSITION = "none", "unset"
 
 
 class SecondsFilter(django_filters.NumberFilter):
@@ -96,6 +99,34 @@ class FewChoicesFilter(django_filters.ModelChoiceFilter):
     field_class = FewChoicesField
 
 
+def disposition_choices():
+    """Every disposition, inactive ones too: old calls keep theirs. A query each time the form is built."""
+    return [
+        *((str(pk), name) for pk, name in Disposition.objects.values_list("pk", "name")),
+        (NO_DISPOSITION, "Wrap-up without a disposition"),
+        (NO_WRAP_UP, "No wrap-up"),
+    ]
+
+
+class DispositionFilter(CheckboxesFilter):
+    """Any of the ticked dispositions; a call has at most one wrap-up, so the join adds no duplicate."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=disposition_choices, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        chosen = Q()
+        if dispositions := [pk for pk in value if pk.isdigit()]:
+            chosen |= Q(wrap_up__disposition__in=dispositions)
+        if NO_DISPOSITION in value:
+            chosen |= Q(wrap_up__isnull=False, wrap_up__disposition__isnull=True)
+        if NO_WRAP_UP in value:
+            chosen |= Q(wrap_up__isnull=True)
+        return qs.filter(chosen)
+
+
 class CallFilterForm(forms.Form):
     """Ranges that can select nothing are more likely a slip than a question: say so."""
 
@@ -140,6 +171,19 @@ class CallFilter(django_filters.FilterSet):
         label="Recording",
         widget=forms.Select(choices=[("", "Any"), ("true", "With a recording"), ("false", "Without")]),
     )
+    disposition = DispositionFilter()
+    has_note = django_filters.BooleanFilter(
+        method="filter_has_note",
+        label="Note",
+        widget=forms.Select(choices=[("", "Either"), ("true", "With a note"), ("false", "Without a note")]),
+    )
+    # icontains: UPPER(note) LIKE UPPER('%…%') on PostgreSQL, served by the trigram index of migration 0011.
+    note = django_filters.CharFilter(
+        field_name="wrap_up__note",
+        lookup_expr="icontains",
+        label="Note contains",
+        max_length=NOTE_SEARCH_MAX_LENGTH,
+    )
 
     class Meta:
         model = Call
@@ -159,3 +203,9 @@ class CallFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.exclude(recording_url="") if value else qs.filter(recording_url="")
+
+    def filter_has_note(self, qs, name, value):
+        if value is None:
+            return qs
+        written = Q(wrap_up__note__gt="")
+        return qs.filter(written) if value else qs.filter(Q(wrap_up__isnull=True) | Q(wrap_up__note=""))

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 
 from calls.models import Call
 from calls.templatetags.phone_links import phone_link
+from lib.durations import clock
 
 # The columns the log sorts by; the saved views' form checks a view's sort against them too.
 SORT_KEYS = frozenset({"date_created", "duration", "price"})
@@ -14,7 +15,12 @@ SORT_HELP = "choose date, duration or price."
 ROW = (
     '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td>'
     '<td><span class="badge text-bg-secondary status-badge">{}</span></td>'
-    '<td class="num">{}</td><td class="num">{}</td></tr>'
+    '<td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>'
+)
+# No audio is fetched until the button is pressed: static/app/play_recording.js puts the player in its place.
+PLAY_BUTTON = (
+    '<button type="button" class="btn btn-sm btn-outline-secondary play-recording" data-src="{}" '
+    'aria-label="Play recording of the call at {}" title="Play recording">▶</button>'
 )
 
 
@@ -32,8 +38,10 @@ class CallTable(tables.Table):
     agent = tables.Column(verbose_name="Agent", orderable=False, accessor="agent__username")
     status = tables.Column(orderable=False)
     direction = tables.Column(orderable=False)
-    duration = tables.Column(verbose_name="Duration (s)", attrs={"th": {"class": "num"}})
+    duration = tables.Column(verbose_name="Duration", attrs={"th": {"class": "num"}})
     price = tables.Column(attrs={"th": {"class": "num"}})
+    disposition = tables.Column(verbose_name="Disposition", orderable=False, accessor="wrap_up__disposition")
+    recording = tables.Column(verbose_name="Recording", orderable=False, accessor="recording_url")
 
     class Meta:
         model = Call
@@ -47,6 +55,8 @@ class CallTable(tables.Table):
             "status",
             "duration",
             "price",
+            "disposition",
+            "recording",
         ]
         order_by = "-date_created"
         empty_text = "No calls match these filters."
@@ -62,17 +72,22 @@ class CallTable(tables.Table):
 
     def cells(self, call):
         agent = call.agent.username if call.agent else "—"
+        created = timezone.localtime(call.date_created)
         return (
             reverse("call-detail", args=[call.pk]),
-            timezone.localtime(call.date_created).strftime("%d %b %Y, %H:%M"),
+            created.strftime("%d %b %Y, %H:%M"),
             phone_link(call.from_number),
             phone_link(call.to_number),
             (call.exophone and call.exophone.friendly_name) or "—",
             format_html("<td>{}</td>", agent) if self.shows_agent else "",
             call.get_direction_display(),
             call.get_status_display(),
-            "—" if call.duration is None else call.duration,
+            clock(call.duration),
             "—" if call.price is None else call.price,
+            disposition_of(call),
+            format_html(PLAY_BUTTON, reverse("call-recording", args=[call.pk]), f"{created:%H:%M}")
+            if call.recording_url
+            else "",
         )
 
     def order_date_created(self, queryset, is_descending):
@@ -89,3 +104,11 @@ class CallTable(tables.Table):
     def _order_with_tiebreak(queryset, field, is_descending):
         column = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
         return queryset.order_by(column, "-date_created", "-id"), True
+
+
+def disposition_of(call):
+    """The wrap-up's disposition; the rows need `wrap_up__disposition` selected with them."""
+    wrap_up = getattr(call, "wrap_up", None)  # None: no wrap-up yet
+    if wrap_up is None:
+        return "—"
+    return wrap_up.disposition.name if wrap_up.disposition else "No disposition"

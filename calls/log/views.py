@@ -11,12 +11,14 @@ from django_tables2.data import TableQuerysetData
 from audit.models import Action
 from audit.services import audit_record
 from calls.selectors import calls_visible_to
-from lib.lists import ExplainedListMixin
+from lib.lists import ExplainedListMixin, count_at_most, how_many
 from lib.roles import is_manager, manager_required, role_required
 
 from .export import csv_rows
 from .filters import CallFilter
 from .tables import SORT_HELP, SORT_KEYS, CallTable
+
+COUNT_LIMIT = 10_000  # exact up to here; "more than 10,000" beyond
 
 
 class IdsFirst(TableQuerysetData):
@@ -47,10 +49,18 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
         return super().get_filterset_kwargs(filterset_class) | {"show_agent": is_manager(self.request.user)}
 
     def get_table_data(self):
-        return IdsFirst(super().get_table_data())
+        return IdsFirst(super().get_table_data().select_related("wrap_up__disposition"))
 
     def get_table_kwargs(self):
         return {"exclude": () if is_manager(self.request.user) else ("agent",)}
+
+    def get_context_data(self, **kwargs):
+        """The count of what the filters select: the page's only count (the paginator is lazy)."""
+        context = super().get_context_data(**kwargs)
+        if not self.filterset.form.errors:
+            count = count_at_most(self.object_list, COUNT_LIMIT)
+            context["result_count"] = how_many(count, COUNT_LIMIT, "call", "calls")
+        return context
 
 
 @manager_required
