@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import audit_object
+from calls.customer_history import customer_history_for
 from calls.shared_client import shared_client
 from exotel.client import ExotelError
 from lib.phone import InvalidNumber, to_e164
@@ -51,11 +52,18 @@ def new_flow_call(request):
 @role_required
 @require_GET
 def number_lookup(request):
-    """Operator, circle and DND of the customer's number, before dialling. Cached for a day."""
+    """Operator, circle and DND of the customer's number, before dialling (cached for a day), and our own
+    history of calls with it, which costs no request to Exotel and shows whatever Exotel answers."""
+    typed = request.GET.get("to", "")
     try:
-        number = to_e164(request.GET.get("to", ""))
+        number = to_e164(typed)
     except InvalidNumber as exc:
-        return render(request, "calls/_lookup.html", {"error": str(exc) if request.GET.get("to") else ""})
+        return render(request, "calls/_lookup.html", {"error": str(exc) if typed else ""})
+    context = {"number": number, "history": customer_history_for(request.user, number)}
+    return render(request, "calls/_lookup.html", context | _number_info(request, number))
+
+
+def _number_info(request, number):
     key = f"number-info:{number}"
     info = cache.get(key)
     if info is None:
@@ -72,12 +80,10 @@ def number_lookup(request):
                 "the most for one person: this one was not looked up. "
                 f"Try again in {math.ceil(busy.wait)} s."
             )
-            return render(request, "calls/_lookup.html", {"notice": notice})
+            return {"notice": notice}
         try:
             info = shared_client(max_wait=LOOKUP_MAX_WAIT).number_info(number)
         except (ExotelError, RateLimitTimeout):
-            return render(
-                request, "calls/_lookup.html", {"error": "Exotel could not tell us about this number."}
-            )
+            return {"error": "Exotel could not tell us about this number."}
         cache.set(key, info, NUMBER_INFO_TTL)
-    return render(request, "calls/_lookup.html", {"info": info, "number": number})
+    return {"info": info}
