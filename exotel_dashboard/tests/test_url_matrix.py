@@ -42,6 +42,9 @@ MATRIX = {
     "call-refresh": ("POST", {"anonymous": LOGIN, "other_agent": 404, "*": ELSEWHERE}),
     "call-status": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
     "call-recording": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
+    "live": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "live-board": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "live-mine": ("GET", {"anonymous": LOGIN, "*": 200}),
     "exotel-callback": ("POST", {"*": 200}),  # no login: the secret is in the URL
 }
 
