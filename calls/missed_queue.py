@@ -14,8 +14,18 @@ from .models import HAD_CONVERSATION, Call, Direction, MissedCustomer, Status
 
 NOT_ANSWERED = (Status.COMPLETED, Status.BUSY, Status.NO_ANSWER, Status.FAILED, Status.CANCELED)
 MISSED = Q(direction=Direction.INBOUND, status__in=NOT_ANSWERED) & ~HAD_CONVERSATION
-# What can change whether a call is a missed try or a conversation.
-TELLING_FIELDS = frozenset({"status", "conversation_duration", "leg2_status", "direction"})
+# What can change whether a call is a missed try or a conversation, whose it is, or where it falls in time.
+TELLING_FIELDS = frozenset(
+    {
+        "status",
+        "conversation_duration",
+        "leg2_status",
+        "direction",
+        "date_created",
+        "from_number",
+        "to_number",
+    }
+)
 
 
 def take_note_of(call, changed=None):
@@ -27,27 +37,28 @@ def take_note_of(call, changed=None):
         return None
     try:
         return refresh_customer(number)
-    except (
-        IntegrityError
-    ):  # another call of theirs ended at the same moment and made the row: work it out again
+    except IntegrityError:  # another call of theirs ended at the same moment and made the row: again
         return refresh_customer(number)
 
 
 @transaction.atomic
 def refresh_customer(number, *, now=None):
-    """Bring the customer's waiting row in line with their calls: the row, or None if there is none."""
+    """Bring the customer's waiting row in line with their calls: the row, or None if there is none.
+
+    The waiting row is locked before their calls are read, so two calls ending together are counted one
+    after the other; with no row yet, the second to insert one fails on the unique constraint and retries.
+    """
     now = now or timezone.now()
+    waiting = MissedCustomer.objects.select_for_update().filter(
+        number=number, state=MissedCustomer.State.WAITING
+    )
+    row = waiting.first()
     calls = Call.objects.filter(Q(from_number=number) | Q(to_number=number))
     talked = calls.filter(HAD_CONVERSATION).order_by("-date_created", "-id").first()
-    row = MissedCustomer.objects.select_for_update().filter(number=number, state=MissedCustomer.State.WAITING)
-    row = row.first()
     tries = calls.filter(MISSED, from_number=number)
     if talked:
         tries = tries.filter(date_created__gt=talked.date_created)
-    dismissed_until = MissedCustomer.objects.filter(
-        number=number, state=MissedCustomer.State.DISMISSED
-    ).aggregate(until=Max("last_try_at"))["until"]
-    if dismissed_until:
+    if dismissed_until := _dismissed_until(number):
         tries = tries.filter(date_created__gt=dismissed_until)
     summary = tries.aggregate(count=Count("id"), first=Min("date_created"), last=Max("date_created"))
     if not summary["count"]:
@@ -67,3 +78,25 @@ def refresh_customer(number, *, now=None):
     row.exophone_id = newest.exophone_id
     row.save()
     return row
+
+
+def _dismissed_until(number):
+    """A dismissal covers every try up to it, those the sync brings in later too; a try after it is new."""
+    dismissed = MissedCustomer.objects.filter(number=number, state=MissedCustomer.State.DISMISSED)
+    latest = dismissed.aggregate(tried=Max("last_try_at"), dismissed=Max("dismissed_at"))
+    return max(filter(None, latest.values()), default=None)
+
+
+def refresh_waiting(*, now=None):
+    """Work out every waiting row again: a backstop for news that reached two of a customer's calls at once.
+
+    Waiting rows are few (a queue people work through), so this is a handful of small queries each.
+    """
+    numbers = MissedCustomer.objects.filter(state=MissedCustomer.State.WAITING).values_list(
+        "number", flat=True
+    )
+    for number in list(numbers):
+        try:
+            refresh_customer(number, now=now)
+        except IntegrityError:
+            refresh_customer(number, now=now)

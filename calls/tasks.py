@@ -7,6 +7,8 @@
 from datetime import timedelta
 
 from crontask import cron
+from django.conf import settings
+from django.db.models import F, Max
 from django.tasks import task
 from django.utils import timezone
 
@@ -16,12 +18,27 @@ from calls.tracking.sync import sync_calls
 from exotel.client import ExotelError
 from ops.models import SyncRun
 
+from .missed_queue import refresh_waiting
 from .models import Call
 from .services import call_mark_checked
 from .shared_client import shared_client
 
-SYNC_OVERLAP = timedelta(minutes=30)
+# Exotel lists a call only once it has ended, under its DateCreated: a run starting where the last one ended
+# would miss every call still going on then. So each run reaches back SYNC_OVERLAP before the last run's end,
+# for a missed try (ringing, an IVR, a short wait in a queue) or a short call, and Exotel's lag listing it.
+# Once an hour a run reaches back DEEP_SYNC_OVERLAP: the longest call Exotel allows (4 h, TimeLimit's cap),
+# the hour since the last such run, and the same 10 minutes. Cost: docs/architecture.md, "Sync".
+SYNC_OVERLAP = timedelta(minutes=10)
+DEEP_SYNC_EVERY = timedelta(hours=1)
+DEEP_SYNC_OVERLAP = timedelta(hours=4) + DEEP_SYNC_EVERY + SYNC_OVERLAP
 FIRST_SYNC = timedelta(days=30)
+
+
+def every(minutes):
+    """A crontab line for every `minutes` (1-60), on the clock's minutes."""
+    if minutes >= 60:
+        return "0 * * * *"
+    return "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
 
 
 @cron("* * * * *")
@@ -35,13 +52,27 @@ def reconcile(context):
     run.save()
 
 
-@cron("*/5 * * * *")
+def sync_start(now):
+    """Where the next run starts: SYNC_OVERLAP before the last run's end, or further back once an hour."""
+    finished = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC, state=SyncRun.State.FINISHED)
+    last_until = finished.aggregate(until=Max("until"))["until"]
+    if last_until is None:
+        return now - FIRST_SYNC
+    deep = finished.filter(
+        finished_at__gt=now - DEEP_SYNC_EVERY,
+        until__gt=now - DEEP_SYNC_EVERY,  # not an old range someone synced by hand
+        since__lte=F("until") - DEEP_SYNC_OVERLAP,
+    )
+    return last_until - (SYNC_OVERLAP if deep.exists() else DEEP_SYNC_OVERLAP)
+
+
+@cron(every(settings.EXOTEL_SYNC_INTERVAL_MINUTES))
 @task
 def sync_recent():
-    """Every five minutes: import calls made since the last sync (inbound and dashboard calls too)."""
-    last = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC, state=SyncRun.State.FINISHED).first()
-    since = last.until - SYNC_OVERLAP if last else timezone.now() - FIRST_SYNC
-    sync_calls(client=shared_client(), since=since)
+    """Every EXOTEL_SYNC_INTERVAL_MINUTES: import calls made since the last sync (inbound and dashboard calls
+    too), then check the missed-call queue against what it brought."""
+    sync_calls(client=shared_client(), since=sync_start(timezone.now()))
+    refresh_waiting()
 
 
 @task
