@@ -35,7 +35,11 @@ COLUMNS = [
     ("price", "Price"),
     ("recording_url", "Recording URL"),
     ("custom_field", "Custom field"),
+    ("wrap_up__disposition__name", "Disposition"),
+    ("wrap_up__note", "Note"),
+    ("wrap_up__follow_up_at", "Follow up at"),
 ]
+TIMES = {"date_created", "wrap_up__follow_up_at"}  # in the user's zone, which the header names
 NUMBERS = {"duration", "conversation_duration", "price"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHOICES = {"status": Status.choices, "direction": Direction.choices}
@@ -69,7 +73,7 @@ def said_if_cut_short(parts):
 def header(zone_name):
     lines = Lines()
     csv.writer(lines, lineterminator=LINE_END).writerow(
-        [label if name != "date_created" else f"{label} ({zone_name})" for name, label in COLUMNS]
+        [f"{label} ({zone_name})" if name in TIMES else label for name, label in COLUMNS]
     )
     return lines[0]
 
@@ -140,7 +144,7 @@ class AsText(Func):
 
 
 def copy_column(name, zone_name):
-    if name == "date_created":
+    if name in TIMES:
         return LocalTime(F(name), zone_name)
     if name in CHOICES:
         whens = [When(**{name: value}, then=Value(label)) for value, label in CHOICES[name]]

@@ -171,7 +171,7 @@ class CallFilter(django_filters.FilterSet):
         label="Recording",
         widget=forms.Select(choices=[("", "Any"), ("true", "With a recording"), ("false", "Without")]),
     )
-    disposition = DispositionFilter()
+    disposition = DispositionFilter(label="Disposition")
     has_note = django_filters.BooleanFilter(
         method="filter_has_note",
         label="Note",

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import Direction, Status
+from calls.models import Direction, Disposition, Status
 from exonumbers.models import ExoPhone
 
 ANSWERED = Q(status=Status.COMPLETED)
@@ -20,6 +20,9 @@ FIGURES = {
     "talk": Avg("conversation_duration", filter=ANSWERED),
     "cost": Sum("price"),
 }
+# The call log's disposition filter takes these besides dispositions' ids (calls/log/filters.py; a sibling,
+# so not imported; calls/tests/overview/test_dispositions.py follows every link).
+NO_WRAP_UP, NO_DISPOSITION = "none", "unset"
 # How many answered calls the period's average talk time is over. Exotel says how long the parties talked in
 # callbacks and call details, not in its bulk list: calls only imported by the sync have no talk time.
 TALKED = Count("conversation_duration", filter=ANSWERED)
@@ -58,7 +61,8 @@ def _rates(row):
 
 
 def overview(calls, period):
-    """Five queries over the period's calls: totals, per day, outcomes, per agent, per ExoPhone."""
+    """Six queries over the period's calls (totals, per day, outcomes, per agent, per ExoPhone, dispositions
+    per agent) and one of the dispositions."""
     start, end = period.bounds()
     calls = calls.filter(date_created__gte=start, date_created__lt=end).order_by()
     return {
@@ -68,6 +72,7 @@ def overview(calls, period):
         "outcomes": _outcomes(calls, period),
         "agents": _per_agent(calls, period),
         "exophones": _per_exophone(calls, period),
+        "dispositions": _dispositions_per_agent(calls, period),
     }
 
 
@@ -130,17 +135,63 @@ def _per_agent(calls, period):
     )
     agents = []
     for row in rows.order_by("-calls", "agent__username"):
-        agent = row["agent"]
-        key = agent if agent is not None else "null"  # the filter's "No agent" choice
-        full_name = " ".join(part for part in (row["agent__first_name"], row["agent__last_name"]) if part)
         agents.append(
-            _linked(_rates(row), period, agent=key)
-            | {
-                "name": full_name or row["agent__username"] or "No agent",
-                "detail": "",
-            }
+            _linked(_rates(row), period, agent=_agent_key(row["agent"]))
+            | {"name": _full_name(row), "detail": ""}
         )
     return agents
+
+
+def _dispositions_per_agent(calls, period):
+    """A row per agent, a column per disposition (in their order), then wrap-ups without one and calls without
+    a wrap-up; each figure links to the log filtered to exactly its calls. One grouped query."""
+    counts, names = {}, {}
+    rows = calls.values(
+        "agent", "agent__username", "agent__first_name", "agent__last_name", "wrap_up__disposition"
+    ).annotate(calls=Count("id"), wrapped=Count("wrap_up"))
+    for row in rows:
+        agent = row["agent"]
+        names[agent] = _full_name(row)
+        disposition = row["wrap_up__disposition"]
+        if disposition is None:  # no wrap-up, or a wrap-up without a disposition
+            counts[agent, NO_DISPOSITION] = row["wrapped"]
+            counts[agent, NO_WRAP_UP] = row["calls"] - row["wrapped"]
+        else:
+            counts[agent, str(disposition)] = row["calls"]
+    used = {key for (_, key), n in counts.items() if n}
+    columns = [
+        (str(pk), name)
+        for pk, name, active in Disposition.objects.values_list("pk", "name", "active")
+        if active or str(pk) in used
+    ]
+    if NO_DISPOSITION in used:
+        columns.append((NO_DISPOSITION, "No disposition"))
+    columns.append((NO_WRAP_UP, "No wrap-up"))
+    return {
+        "columns": [name for _, name in columns],
+        "rows": [
+            {
+                "name": name,
+                "cells": [
+                    {
+                        "count": counts.get((agent, key), 0),
+                        "url": period.log_url(agent=_agent_key(agent), disposition=key),
+                    }
+                    for key, _ in columns
+                ],
+            }
+            for agent, name in sorted(names.items(), key=lambda item: (item[0] is None, item[1].lower()))
+        ],
+    }
+
+
+def _full_name(row):
+    full_name = " ".join(part for part in (row["agent__first_name"], row["agent__last_name"]) if part)
+    return full_name or row["agent__username"] or "No agent"
+
+
+def _agent_key(agent):
+    return agent if agent is not None else "null"  # the agent filter's "No agent" choice
 
 
 def _per_exophone(calls, period):
