@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 
+from audit.services import AuditedAdmin
 from lib.admin import GuardedAdmin, ReadOnlyAdmin
 
-from .models import Call, CallEvent
+from .models import Call, CallEvent, Disposition, WrapUp
 
 
 class CallEventInline(GuardedAdmin, admin.TabularInline):
@@ -15,6 +17,53 @@ class CallEventInline(GuardedAdmin, admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class WrapUpInline(GuardedAdmin, admin.StackedInline):
+    """Written on the call's page, never here; each edit's earlier version listed under it."""
+
+    model = WrapUp
+    fields = [
+        "disposition",
+        "note",
+        "follow_up_at",
+        "written_by",
+        "written_at",
+        "version",
+        "earlier_versions",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Earlier versions")
+    def earlier_versions(self, wrap_up):
+        versions = wrap_up.versions.select_related("disposition", "written_by")
+        if not versions:
+            return "—"
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>Version {} by {}, {:%d %b %Y %H:%M}: {} · {}</li>",
+                (
+                    (
+                        version.version,
+                        version.written_by or "someone no longer here",
+                        version.written_at,
+                        version.disposition or "no disposition",
+                        version.note or "no note",
+                    )
+                    for version in versions
+                ),
+            ),
+        )
 
 
 @admin.register(Call)
@@ -34,7 +83,7 @@ class CallAdmin(ReadOnlyAdmin):
     date_hierarchy = "date_created"
     list_select_related = ["agent", "exophone"]
     show_full_result_count = False
-    inlines = [CallEventInline]
+    inlines = [WrapUpInline, CallEventInline]
 
 
 @admin.register(CallEvent)
@@ -44,3 +93,14 @@ class CallEventAdmin(ReadOnlyAdmin):
     search_fields = ["call__sid", "dedupe_key"]
     list_select_related = ["call"]
     show_full_result_count = False
+
+
+@admin.register(Disposition)
+class DispositionAdmin(GuardedAdmin, AuditedAdmin, admin.ModelAdmin):
+    """What agents pick at wrap-up. Retire one by unticking Active: calls that have it keep it."""
+
+    list_display = ["name", "order", "active"]
+    list_editable = ["order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    fields = ["name", "order", "active"]

@@ -24,7 +24,10 @@ urlpatterns = [
     path("calls/<int:call_id>/refresh/", views.refresh_call, name="call-refresh"),
     path("calls/<int:call_id>/status/", views.call_status, name="call-status"),
     path("calls/<int:call_id>/recording/", recordings.call_recording, name="call-recording"),
-    path("calls/<int:call_id>/wrap-up/", wrapup.wrap_up, name="call-wrap-up"),
+    # The wrap-up's view sits below the call page's, so it is handed the page to show its form's errors on.
+    path(
+        "calls/<int:call_id>/wrap-up/", wrapup.wrap_up, {"call_page": views.call_page}, name="call-wrap-up"
+    ),
     path("live/", live.wallboard, name="live"),
     path("live/board/", live.board, name="live-board"),
     path("live/mine/", live.my_live_call, name="live-mine"),

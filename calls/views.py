@@ -26,16 +26,20 @@ REFRESH_LOST_AFTER = timedelta(minutes=5)
 @role_required
 def call_detail(request, call_id):
     call = get_object_or_404(calls_visible_to(request.user), pk=call_id)
-    events = call.events.order_by("received_at", "id")
+    return call_page(request, call, wrap_up=wrap_up_panel(request, call))
+
+
+def call_page(request, call, *, wrap_up, status=200):
+    """The call page around a wrap-up panel: the wrap-up's view shows it again with its form's errors."""
     context = {
         "call": call,
         "phase": describe(call),
-        "events": events,
+        "events": call.events.order_by("received_at", "id"),
         "show_raw": is_manager(request.user),
-        "wrap_up": wrap_up_panel(request, call),
+        "wrap_up": wrap_up,
         "history": customer_history_for(request.user, call.customer_number, leaving_out=call),
     }
-    return render(request, "calls/detail.html", context)
+    return render(request, "calls/detail.html", context, status=status)
 
 
 @role_required
