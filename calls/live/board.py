@@ -110,7 +110,7 @@ def agent_name(user):
 
 
 def agent_rows(now, day, live, per_agent):
-    """One row per active agent, by name: on a call (their newest live call) or free since their last ended."""
+    """One row per active agent, by name: on a call (their newest live call), or free since the last ended."""
     agents = (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.AGENT.value)

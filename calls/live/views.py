@@ -31,7 +31,7 @@ def board(request):
 @role_required
 @require_GET
 def my_live_call(request):
-    """The viewer's own newest call that is not final, whatever their role: a manager's calls are theirs too."""
+    """The viewer's own newest call not final, whatever their role: a manager's own calls count too."""
     now = timezone.now()
     mine = Call.objects.filter(agent=request.user, status__in=LIVE_STATUSES).select_related(
         "exophone", "flow"
