@@ -262,16 +262,21 @@ if not 0 < EXOTEL_READ_SHARE <= 1:
     )
 # Number look-ups one person may send to Exotel per minute; a number already looked up (cached) costs nothing.
 EXOTEL_LOOKUPS_PER_MINUTE = _typed("EXOTEL_LOOKUPS_PER_MINUTE", _positive_int, 10)
+
+
+def _sync_minutes(raw):
+    value = int(raw)
+    if not 1 <= value <= 60:
+        raise ValueError("must be a whole number of minutes from 1 to 60")
+    return value
+
+
 # Minutes between syncs of Exotel's call list (1-60), the only way inbound calls reach us: a missed call shows
 # in the queue within this plus a minute. A run costs ceil(calls in its window / 100) requests, at least one;
 # the window is this plus 10 minutes, and once an hour this plus 5 h 10 min for long calls, which Exotel lists
 # only when they end (calls/tasks.py). At 1 minute: 1 read a minute up to ~540 calls an hour, 11 at 6,000 an
 # hour, of the 150 a minute reads may take (200 x EXOTEL_READ_SHARE); the hourly run, 1 per 19 calls an hour.
-EXOTEL_SYNC_INTERVAL_MINUTES = _typed("EXOTEL_SYNC_INTERVAL_MINUTES", _positive_int, 1)
-if EXOTEL_SYNC_INTERVAL_MINUTES > 60:
-    raise ImproperlyConfigured(
-        f"EXOTEL_SYNC_INTERVAL_MINUTES must be 1 to 60 (not {EXOTEL_SYNC_INTERVAL_MINUTES})"
-    )
+EXOTEL_SYNC_INTERVAL_MINUTES = _typed("EXOTEL_SYNC_INTERVAL_MINUTES", _sync_minutes, 1)
 # Recordings are fetched (with the API credentials) only over https from these hosts; `*.` allows subdomains.
 # Add your recordings' storage host if Exotel's links point there. The local sandbox is allowed by itself.
 EXOTEL_RECORDING_HOSTS = env.list("EXOTEL_RECORDING_HOSTS", default=["*.exotel.com", "*.exotel.in"])
