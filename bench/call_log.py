@@ -22,6 +22,7 @@ from procs import cpu_ticks, parent_pid, rss_mb
 DB_NAME = "bench_call_log"
 LOCK_KEY = 20261125  # pg_advisory_lock: one run at a time (callbacks.py 20261123, dial_rate.py 20261124)
 TARGET_P95_MS = 100
+LIVE_CALLS, TARGET_BOARD_P95_MS = 50, 30  # the wallboard's fragment, asked every 2 s by each open board
 TARGET_ROWS_PER_SECOND, TARGET_MEMORY_MB = 50_000, 200
 AGENTS, EXOPHONES, FLOWS = 5, 6, 3
 DEEP_PAGE = 2000
@@ -109,6 +110,7 @@ def run(args, static_root):
             misses += not result.met
             print(result.line(label), flush=True)
     show("CPU", busy.summary())
+    misses += not measure_live_board(measure, clients["manager"], people, args.calls)
 
     print(f"\n/admin/calls/call/ as an admin, a baseline: n timed requests, at most {ADMIN_SECONDS} s a case")
     print(f"{Measure.HEADER}     n")
@@ -124,8 +126,8 @@ def run(args, static_root):
         export_met = measure_export(clients["manager"], args.calls)
     show("CPU", busy.summary())
     misses += not export_met
-    judged = len(cases(samples)) + 1
-    show("summary", f"{judged - misses} of {judged} within target ({judged - 1} list cases and the export)")
+    judged = len(cases(samples)) + 2
+    show("summary", f"{judged - misses} of {judged} within target ({judged - 2} list cases, board, export)")
     return 0
 
 
@@ -384,6 +386,43 @@ class Busy:
             f"the {os.cpu_count()} CPUs {busy:.0%} busy: this process {python:.0%}, "
             f"PostgreSQL {postgres:.0%}, other processes {busy - python - postgres:.0%}"
         )
+
+
+def measure_live_board(measure, client, people, count):
+    """GET /live/board/ with LIVE_CALLS calls not final among the seeded ones (which have all ended); the 50
+    are deleted afterwards, so a kept database and the export's row count stay as seeded."""
+    from django.utils import timezone
+
+    from calls.models import Call, Status
+
+    now = timezone.now()
+    statuses = [Status.QUEUED, Status.RINGING, Status.IN_PROGRESS]
+    live = Call.objects.bulk_create(
+        Call(
+            sid=f"live{n:028x}",
+            status=statuses[n % len(statuses)],
+            direction="outbound-api",
+            from_number=f"+9198450123{n % AGENTS:02}",
+            to_number=f"+9198765{n:05}",
+            exophone=people["exophones"][0],
+            phone_number=people["exophones"][0].number,
+            agent=people["agents"][n % AGENTS],
+            date_created=now - timedelta(seconds=20 * n),
+        )
+        for n in range(LIVE_CALLS)
+    )
+    try:
+        result = measure.page(client, "/live/board/", {}, admin=False)
+        shown = client.get("/live/board/").content.count(b'data-testid="live-call"')
+    finally:
+        Call.objects.filter(pk__in=[call.pk for call in live]).delete()
+    if shown != LIVE_CALLS:
+        raise SystemExit(f"/live/board/ showed {shown} live calls, not {LIVE_CALLS}")
+    result.met = result.p95 <= TARGET_BOARD_P95_MS
+    print(f"\nGET /live/board/ as the manager, {LIVE_CALLS} live calls among {count:,} calls")
+    print(f"{Measure.HEADER}  p95 ≤ {TARGET_BOARD_P95_MS}")
+    print(result.line("wallboard fragment"), flush=True)
+    return result.met
 
 
 def stream_export(client):
