@@ -76,6 +76,7 @@ GET_PARAMS = {
     "call-log": [*CallFilter.base_filters, *LIST_PARAMS],
     "call-export": [*CallFilter.base_filters, *LIST_PARAMS],
     "audit-log": [*AuditFilter.base_filters, *LIST_PARAMS],
+    "missed-dismissed": ["page"],
     "call-new": ["to"],
     "call-new-flow": ["to"],
     "number-lookup": ["to"],
@@ -86,12 +87,14 @@ FORM_PAGES = {
     "call-new": {"to": "+919876543210"},
     "call-new-flow": {"to": "+919876543210"},
     "saved-view-delete": {},
+    "missed-dismiss": {"reason": "spam"},
 }
 # URLs that only take a POST, and what they are posted before one field turns hostile.
 POSTED = {
     "logout": {"next": "/"},
     "saved-view-save": {"name": "Busy ones", "query": "status=busy"},
     "call-refresh": {"next": "/"},
+    "missed-claim": {"action": "release"},
     "exotel-callback": {"Status": "completed", "DateUpdated": "2026-01-05 10:00:00", "RecordingUrl": ""},
 }
 RANGE_HEADERS = ["bytes=0-", "bytes=" + "9" * 400 + "-", "bytes=-1", "bytes=5-1", "bytes=é", "bytes=0-\x00"]
@@ -330,8 +333,9 @@ def roles_for(name):
     return [role for role in ("manager", "agent") if expected.get(role, expected.get("*")) not in (403, 404)]
 
 
-def app_path(name, world, *, call_id=None, view_id=None):
+def app_path(name, world, *, call_id=None, view_id=None, row_id=None):
     call_id, view_id = call_id or world["call"].pk, view_id or world["saved"].pk
+    row_id = row_id or world["missed"].pk
     kwargs = {
         "saved-view-open": {"view_id": view_id},
         "saved-view-delete": {"view_id": view_id},
@@ -340,6 +344,8 @@ def app_path(name, world, *, call_id=None, view_id=None):
         "call-status": {"call_id": call_id},
         "call-recording": {"call_id": call_id},
         "exotel-callback": {"call_id": call_id, "token": callback_token(int(call_id))},
+        "missed-claim": {"row_id": row_id},
+        "missed-dismiss": {"row_id": row_id},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
@@ -408,7 +414,9 @@ def test_ids_beyond_any_integer_column_are_not_found(client, people, world, heal
     found = []
     for role in roles_for(name):
         log_in(client, people, role)
-        beyond = [Probe(id_, method, app_path(name, world, call_id=id_, view_id=id_)) for id_ in BEYOND]
+        beyond = [
+            Probe(id_, method, app_path(name, world, call_id=id_, view_id=id_, row_id=id_)) for id_ in BEYOND
+        ]
         found += [f"as {role}: {problem}" for problem in plain_failures(client, beyond)]
     assert not found, "\n".join(found)
 

@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import SavedView
 from audit.models import AuditEntry
-from calls.models import CallEvent
+from calls.models import CallEvent, MissedCustomer
 from calls.tests.factories import make_call
 from calls.tracking.tokens import callback_token
 
@@ -45,6 +45,10 @@ MATRIX = {
     "live": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
     "live-board": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
     "live-mine": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "missed": ("GET", {"anonymous": LOGIN, "*": 200}),
+    "missed-dismissed": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "missed-claim": ("POST", {"anonymous": LOGIN, "*": ELSEWHERE}),  # the call form, or the queue saying no
+    "missed-dismiss": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
     "exotel-callback": ("POST", {"*": 200}),  # no login: the secret is in the URL
 }
 
@@ -77,6 +81,14 @@ def world(sandbox, settings, agent, exophone, flow):
         sid=exotel_call["sid"], agent=agent, status="completed", recording_url=exotel_call["recording_url"]
     )
     event = CallEvent.objects.create(call=call, source="details", dedupe_key="matrix", status="completed")
+    missed = MissedCustomer.objects.create(
+        number="+919812345699",  # not the world call's customer, whose talk would resolve the row
+        first_try_at=call.date_created,
+        last_try_at=call.date_created,
+        first_call=call,
+        last_call=call,
+        exophone=exophone,
+    )
     saved = SavedView.objects.create(owner=agent, name="Mine", query="status=completed")
     entry = AuditEntry.objects.create(
         actor=agent, actor_name="asha", action="call-placed", target_type="call"
@@ -89,6 +101,7 @@ def world(sandbox, settings, agent, exophone, flow):
     return {
         "call": call,
         "saved": saved,
+        "missed": missed,
         "objects": {
             "numbers.ExoPhone": exophone,
             "numbers.Flow": flow,
@@ -114,6 +127,8 @@ def app_url(name, world):
         "call-status": {"call_id": call.pk},
         "call-recording": {"call_id": call.pk},
         "exotel-callback": {"call_id": call.pk, "token": callback_token(call.pk)},
+        "missed-claim": {"row_id": world["missed"].pk},
+        "missed-dismiss": {"row_id": world["missed"].pk},
     }.get(name, {})
     url = reverse(name, kwargs=kwargs)
     extra = {"number-lookup": "?to=%2B919876543210"}.get(name, "")
