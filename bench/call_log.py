@@ -23,6 +23,9 @@ DB_NAME = "bench_call_log"
 LOCK_KEY = 20261125  # pg_advisory_lock: one run at a time (callbacks.py 20261123, dial_rate.py 20261124)
 TARGET_P95_MS = 100
 LIVE_CALLS, TARGET_BOARD_P95_MS = 50, 30  # the wallboard's fragment, asked every 2 s by each open board
+TARGET_COUNT_MS = 20  # the count above the log, its own query
+WRAP_UP_EVERY = 20  # one call in 20 wrapped up with a note: 50,000 of a million
+NOTE_TOPICS = ["refund", "invoice", "delivery", "upgrade", "password"]
 TARGET_ROWS_PER_SECOND, TARGET_MEMORY_MB = 50_000, 200
 AGENTS, EXOPHONES, FLOWS = 5, 6, 3
 DEEP_PAGE = 2000
@@ -90,13 +93,14 @@ def run(args, static_root):
     with connection.cursor() as cursor:
         # Autovacuum would do this soon after a bulk load; the visibility map allows index-only scans.
         cursor.execute("VACUUM (ANALYZE) calls_call")
+        cursor.execute("VACUUM (ANALYZE) calls_wrapup")
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('calls_call')), version()")
         size, version = cursor.fetchone()
 
     show("", f"calls_call with its indexes: {size}; {version.split(' on ')[0]}")
     show("", f"in-process django.test.Client, DEBUG off; {os.cpu_count()} CPUs")
 
-    samples = pick_samples(random.Random(args.seed), args.calls, people)
+    samples = pick_samples(random.Random(args.seed), args.calls, people) | seed_wrap_ups()
     clients = {name: logged_in(user) for name, user in people["users"].items()}
     measure = Measure(args.requests, max(1, args.warm_up))
     postmaster = parent_pid(connection.connection.info.backend_pid)  # backends come and go
@@ -111,6 +115,8 @@ def run(args, static_root):
             print(result.line(label), flush=True)
     show("CPU", busy.summary())
     misses += not measure_live_board(measure, clients["manager"], people, args.calls)
+    count_misses = measure_counts(measure, clients, people, samples)
+    misses += count_misses
 
     print(f"\n/admin/calls/call/ as an admin, a baseline: n timed requests, at most {ADMIN_SECONDS} s a case")
     print(f"{Measure.HEADER}     n")
@@ -126,8 +132,12 @@ def run(args, static_root):
         export_met = measure_export(clients["manager"], args.calls)
     show("CPU", busy.summary())
     misses += not export_met
-    judged = len(cases(samples)) + 2
-    show("summary", f"{judged - misses} of {judged} within target ({judged - 2} list cases, board, export)")
+    judged = len(cases(samples)) + 2 + len(count_cases(samples))
+    show(
+        "summary",
+        f"{judged - misses} of {judged} within target "
+        f"({len(cases(samples))} list cases, board, export, {len(count_cases(samples))} counts)",
+    )
     return 0
 
 
@@ -298,6 +308,13 @@ def cases(s):
             {"status__exact": "completed", "o": duration_column, "p": admin_page},
         ),
         (f"page {page}, inbound by -price", {"direction": "inbound", "sort": "-price", "page": page}, None),
+        ("disposition one", {"disposition": s["disposition"]}, None),
+        ("disposition: no wrap-up", {"disposition": "none"}, None),
+        ("has a note", {"has_note": "true"}, None),
+        ("note contains a word", {"note": NOTE_TOPICS[0]}, None),  # one wrap-up in five
+        ("note contains a rare term", {"note": s["rare_note"]}, None),  # one wrap-up
+        ("note contains 2 characters", {"note": "ef"}, None),  # no trigram: a scan of the notes
+        ("note word + status", {"note": NOTE_TOPICS[1], "status": "completed"}, None),
     ]
     return [(label, "manager", *queries) for label, *queries in manager] + [
         ("an agent's own calls", "agent", {}, None)
@@ -386,6 +403,85 @@ class Busy:
             f"the {os.cpu_count()} CPUs {busy:.0%} busy: this process {python:.0%}, "
             f"PostgreSQL {postgres:.0%}, other processes {busy - python - postgres:.0%}"
         )
+
+
+def seed_wrap_ups():
+    """A wrap-up with a note on every WRAP_UP_EVERY-th call (kept with --keep), five dispositions; returns the
+    samples the wrap-up cases ask for."""
+    from django.utils import timezone
+
+    from calls.models import Call, Disposition, WrapUp
+
+    dispositions = [Disposition.objects.get_or_create(name=f"Outcome {n}", order=n)[0] for n in range(5)]
+    if not WrapUp.objects.exists():
+        started, now, made = time.perf_counter(), timezone.now(), 0
+        ids = Call.objects.order_by("pk").values_list("pk", flat=True)[::WRAP_UP_EVERY]
+        for first in range(0, len(ids), 5000):
+            batch = [
+                WrapUp(
+                    call_id=pk,
+                    disposition=dispositions[n // 5 % 5],
+                    note=f"Customer asked about the {NOTE_TOPICS[n % 5]}; ticket T{pk:07}. Call back.",
+                    written_at=now,
+                )
+                for n, pk in enumerate(ids[first : first + 5000], start=first)
+            ]
+            made += len(WrapUp.objects.bulk_create(batch))
+        show("", f"{made:,} wrap-ups with a note seeded in {time.perf_counter() - started:.0f} s")
+    rare = WrapUp.objects.order_by("pk").values_list("call_id", flat=True)[WrapUp.objects.count() // 2]
+    return {"disposition": dispositions[1].pk, "rare_note": f"t{rare:07}"}
+
+
+def count_cases(s):
+    """(label, user, query): the count above the log, unfiltered and filtered."""
+    return [
+        ("no filter", "manager", {}),
+        ("status one", "manager", {"status": "completed"}),
+        ("created: a day", "manager", date_range(s["day"])),
+        ("agent", "manager", {"agent": s["agent"]}),
+        ("disposition one", "manager", {"disposition": s["disposition"]}),
+        ("note contains a word", "manager", {"note": NOTE_TOPICS[0]}),
+        ("note contains a rare term", "manager", {"note": s["rare_note"]}),
+        ("an agent's own calls", "agent", {}),
+    ]
+
+
+def measure_counts(measure, clients, people, samples):
+    """The count's own query (count_at_most, as the log runs it) timed alone, and the whole page's p95."""
+    from django.http import QueryDict
+
+    from calls.log.filters import CallFilter
+    from calls.log.views import COUNT_LIMIT
+    from calls.selectors import calls_visible_to
+    from lib.lists import count_at_most, how_many
+    from lib.roles import is_manager
+
+    print(f"\nThe count above /calls/ (target ≤ {TARGET_COUNT_MS} ms), its query alone, then the page")
+    print(f"{'case':32}{'p50 ms':>8} {'p95 ms':>8}  {'shown':24}{'page p95':>9}  p95 ≤ {TARGET_COUNT_MS}")
+    misses = 0
+    for label, user, query in count_cases(samples):
+        person = people["users"][user]
+        params = QueryDict(mutable=True)
+        for key, value in query.items():
+            params.setlist(key, value if isinstance(value, list) else [str(value)])
+        filterset = CallFilter(params, queryset=calls_visible_to(person), show_agent=is_manager(person))
+        if not filterset.is_valid():
+            raise SystemExit(f"count {label}: {filterset.form.errors}")
+        times = []
+        for n in range(measure.warm_up + measure.requests):
+            started = time.perf_counter()
+            count = count_at_most(filterset.qs, COUNT_LIMIT)
+            if n >= measure.warm_up:
+                times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p50, p95 = percentile(times, 0.50), percentile(times, 0.95)
+        page = measure.page(clients[user], "/calls/", query, admin=False)
+        met = p95 <= TARGET_COUNT_MS
+        misses += not met
+        shown = how_many(count, COUNT_LIMIT, "call", "calls")
+        verdict = "✓" if met else "✗"
+        print(f"{label:32}{p50:8.1f} {p95:8.1f}  {shown:24}{page.p95:9.1f}  {verdict}", flush=True)
+    return misses
 
 
 def measure_live_board(measure, client, people, count):
