@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 
 from audit.services import AuditedAdmin
@@ -51,12 +52,12 @@ class WrapUpInline(GuardedAdmin, admin.StackedInline):
             "<ol>{}</ol>",
             format_html_join(
                 "",
-                "<li>Version {} by {}, {:%d %b %Y %H:%M}: {} · {}</li>",
+                "<li>Version {} by {}, {}: {} · {}</li>",
                 (
                     (
                         version.version,
                         version.written_by or "someone no longer here",
-                        version.written_at,
+                        dateformat.format(timezone.localtime(version.written_at), "j M Y, H:i"),
                         version.disposition or "no disposition",
                         version.note or "no note",
                     )
