@@ -100,7 +100,7 @@ class FewChoicesFilter(django_filters.ModelChoiceFilter):
 
 
 def disposition_choices():
-    """Every disposition, inactive ones too: old calls keep theirs. A query each time the form is built."""
+    """Every disposition, inactive ones too: old calls keep theirs."""
     return [
         *((str(pk), name) for pk, name in Disposition.objects.values_list("pk", "name")),
         (NO_DISPOSITION, "Wrap-up without a disposition"),
@@ -110,9 +110,6 @@ def disposition_choices():
 
 class DispositionFilter(CheckboxesFilter):
     """Any of the ticked dispositions; a call has at most one wrap-up, so the join adds no duplicate."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, choices=disposition_choices, **kwargs)
 
     def filter(self, qs, value):
         if not value:
@@ -194,6 +191,8 @@ class CallFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not show_agent:
             del self.filters["agent"]
+        # One query per page: a callable would be asked again to validate and again to render.
+        self.filters["disposition"].extra["choices"] = disposition_choices()
         for field in self.form.fields.values():
             if not isinstance(field.widget, forms.CheckboxSelectMultiple):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

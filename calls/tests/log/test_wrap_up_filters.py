@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from calls.tests.factories import T0, make_call
 
@@ -133,3 +135,9 @@ def test_a_saved_view_keeps_the_wrap_up_filters(manager_client, wrapped, disposi
     opened = manager_client.get(response["Location"])
     assert {row.record.sid for row in opened.context["table"].page.object_list} == {"resolved"}
     assert opened.context["filter"].form["note"].value() == "refund"
+
+
+def test_the_dispositions_are_read_once_a_page(manager_client, wrapped):
+    with CaptureQueriesContext(connection) as captured:
+        get(manager_client, {"disposition": "none"})
+    assert sum('FROM "calls_disposition"' in query["sql"] for query in captured) == 1
