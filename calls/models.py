@@ -183,8 +183,8 @@ class Call(models.Model):
         self._loaded_status = self.status
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        call = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        call = super().from_db(db, field_names, values, **kwargs)
         call._loaded_status = call.__dict__.get("status")
         return call
 
