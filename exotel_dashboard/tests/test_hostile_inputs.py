@@ -94,6 +94,7 @@ POSTED = {
     "logout": {"next": "/"},
     "saved-view-save": {"name": "Busy ones", "query": "status=busy"},
     "call-refresh": {"next": "/"},
+    "call-wrap-up": {"disposition": "", "note": "Spoke", "follow_up_at": "2030-01-01T10:00", "version": "0"},
     "missed-claim": {"action": "release"},
     "exotel-callback": {"Status": "completed", "DateUpdated": "2026-01-05 10:00:00", "RecordingUrl": ""},
 }
@@ -343,6 +344,7 @@ def app_path(name, world, *, call_id=None, view_id=None, row_id=None):
         "call-refresh": {"call_id": call_id},
         "call-status": {"call_id": call_id},
         "call-recording": {"call_id": call_id},
+        "call-wrap-up": {"call_id": call_id},
         "exotel-callback": {"call_id": call_id, "token": callback_token(int(call_id))},
         "missed-claim": {"row_id": row_id},
         "missed-dismiss": {"row_id": row_id},

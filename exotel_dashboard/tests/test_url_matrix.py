@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.models import SavedView
 from audit.models import AuditEntry
-from calls.models import CallEvent, MissedCustomer
+from calls.models import CallEvent, Disposition, MissedCustomer
 from calls.tests.factories import make_call
 from calls.tracking.tokens import callback_token
 
@@ -42,6 +42,7 @@ MATRIX = {
     "call-refresh": ("POST", {"anonymous": LOGIN, "other_agent": 404, "*": ELSEWHERE}),
     "call-status": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
     "call-recording": ("GET", {"anonymous": LOGIN, "other_agent": 404, "*": 200}),
+    "call-wrap-up": ("POST", {"anonymous": LOGIN, "other_agent": 404, "*": ELSEWHERE}),
     "live": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
     "live-board": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
     "live-mine": ("GET", {"anonymous": LOGIN, "*": 200}),
@@ -54,7 +55,7 @@ MATRIX = {
 
 # The admin: anonymous users go to our login page, people without staff status to the admin's; an admin gets
 # these for each registered model.
-ADMIN_ADDS = {"numbers.ExoPhone", "numbers.Flow", "auth.User"}
+ADMIN_ADDS = {"numbers.ExoPhone", "numbers.Flow", "auth.User", "calls.Disposition"}
 ADMIN_CHANGES = ADMIN_ADDS
 
 
@@ -109,6 +110,7 @@ def world(sandbox, settings, agent, exophone, flow):
             "auth.Group": Group.objects.get(name="Agent"),
             "calls.Call": call,
             "calls.CallEvent": event,
+            "calls.Disposition": Disposition.objects.create(name="Resolved"),
             "audit.AuditEntry": entry,
             "axes.AccessAttempt": attempt,
             "axes.AccessLog": log,
@@ -126,6 +128,7 @@ def app_url(name, world):
         "call-refresh": {"call_id": call.pk},
         "call-status": {"call_id": call.pk},
         "call-recording": {"call_id": call.pk},
+        "call-wrap-up": {"call_id": call.pk},
         "exotel-callback": {"call_id": call.pk, "token": callback_token(call.pk)},
         "missed-claim": {"row_id": world["missed"].pk},
         "missed-dismiss": {"row_id": world["missed"].pk},
@@ -155,6 +158,7 @@ def outcome(response):
 POST_DATA = {
     "saved-view-save": {"name": "Busy ones", "query": "status=busy"},
     "exotel-callback": {"CallSid": "", "Status": "completed"},
+    "call-wrap-up": {"note": "Spoke to the customer", "version": "0"},  # the same note again: unchanged
 }
 
 
