@@ -73,13 +73,22 @@ def test_a_manager_filters_sorts_opens_plays_and_exports(page, manager, log):
     page.wait_for_url("**/calls/?*status=completed*")
     assert len(table_sids(page)) == 3
 
-    page.get_by_role("link", name="Duration (s)").click()  # ascending
+    page.get_by_role("link", name="Duration", exact=True).click()  # ascending
     page.wait_for_url("**sort=duration*")
-    page.get_by_role("link", name="Duration (s)").click()  # descending
+    page.get_by_role("link", name="Duration", exact=True).click()  # descending
     page.wait_for_url("**sort=-duration*")
-    durations = page.locator("[data-testid=call-table] tbody tr td.num:nth-last-child(2)").all_inner_texts()
-    assert durations == ["300", "42", "15"]
+    # Duration, price, disposition, recording: the last four cells.
+    durations = page.locator("[data-testid=call-table] tbody tr td.num:nth-last-child(4)").all_inner_texts()
+    assert durations == ["5:00", "0:42", "0:15"]
+    assert page.get_by_test_id("result-count").inner_text() == "3 calls"
     filtered_url = page.url
+
+    # The log's play button: no player (so no audio fetched) until it is pressed; then one, on our proxy.
+    table = page.get_by_test_id("call-table")
+    assert table.locator("audio").count() == 0
+    table.get_by_role("button", name="Play recording of the call at 11:00").click()
+    assert table.locator("audio").count() == 1
+    assert table.locator("audio").evaluate("audio => new URL(audio.src).pathname").endswith("/recording/")
 
     page.locator("[data-testid=call-table] tbody tr").nth(1).locator("td:first-child a").click()
     page.wait_for_url("**/calls/*/")
