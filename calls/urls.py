@@ -25,9 +25,7 @@ urlpatterns = [
     path("calls/<int:call_id>/status/", views.call_status, name="call-status"),
     path("calls/<int:call_id>/recording/", recordings.call_recording, name="call-recording"),
     # The wrap-up's view sits below the call page's, so it is handed the page to show its form's errors on.
-    path(
-        "calls/<int:call_id>/wrap-up/", wrapup.wrap_up, {"call_page": views.call_page}, name="call-wrap-up"
-    ),
+    path("calls/<int:call_id>/wrap-up/", wrapup.wrap_up, {"call_page": views.call_page}, name="call-wrap-up"),
     path("live/", live.wallboard, name="live"),
     path("live/board/", live.board, name="live-board"),
     path("live/mine/", live.my_live_call, name="live-mine"),
