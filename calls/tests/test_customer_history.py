@@ -226,6 +226,7 @@ def test_the_call_page_costs_the_same_queries_with_one_earlier_call_or_ten(
     assert queries_of_the_page() == with_one
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
 def test_each_side_is_read_newest_first_from_its_own_index_on_sqlite():
     query = last_calls_with(CUSTOMER, leaving_out=Call(pk=5)).query
     sql, params = query.sql_with_params()
@@ -236,6 +237,19 @@ def test_each_side_is_read_newest_first_from_its_own_index_on_sqlite():
     assert any("USING COVERING INDEX call_from_newest (from_number=?)" in step for step in plan)
     assert any("USING COVERING INDEX call_to_newest (to_number=?)" in step for step in plan)
     assert not any("SCAN calls_call" in step or "SCAN U0" in step for step in plan)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_each_side_is_read_newest_first_from_its_own_index_on_postgresql():
+    query = last_calls_with(CUSTOMER, leaving_out=Call(pk=5)).query
+    sql, params = query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test's few rows would be read whole otherwise
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "call_from_newest" in plan and "call_to_newest" in plan, plan
+    assert "Limit" in plan and "Sort" not in plan.split("Append")[-1], plan
 
 
 def test_postgresql_gets_the_union_of_two_ordered_limited_queries():
