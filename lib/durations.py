@@ -1,5 +1,7 @@
 """Durations as people read them on a clock."""
 
+DAY = 24 * 3600
+
 
 def clock(seconds):
     """Seconds as m:ss, h:mm:ss past an hour; a dash when there is none."""
@@ -9,3 +11,11 @@ def clock(seconds):
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def wait(seconds):
+    """How long someone has waited: m:ss or h:mm:ss within a day, then days and hours ("3 d 4 h")."""
+    if seconds is None or seconds < DAY:
+        return clock(seconds)
+    days, rest = divmod(round(seconds), DAY)
+    return f"{days} d {rest // 3600} h"

@@ -2,7 +2,7 @@
 
 from django import template
 
-from lib.durations import clock
+from lib.durations import clock, wait
 
 register = template.Library()
 
@@ -13,6 +13,7 @@ def percent(fraction):
 
 
 register.filter("clock", clock)
+register.filter("wait", wait)
 
 
 @register.filter
