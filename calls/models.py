@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from lib.phone import pretty
@@ -41,10 +41,6 @@ FINAL_STATUSES = frozenset(
 # (the bulk list has no Details) counts as a conversation.
 NO_TALK_LEGS = ("busy", "no-answer", "failed", "canceled")
 HAD_CONVERSATION = Q(status="completed") & ~Q(conversation_duration=0) & ~Q(leg2_status__in=NO_TALK_LEGS)
-# A call's wrap-up is owed once it was dialled and has ended.
-OWES_WRAP_UP = (
-    Q(status__in=FINAL_STATUSES - {Status.NOT_PLACED}) & Q(agent__isnull=False) & Q(wrap_up__isnull=True)
-)
 
 
 class Direction(models.TextChoices):
@@ -297,6 +293,16 @@ class WrapUp(WrapUpFields):
 
     def __str__(self):
         return f"Wrap-up of call {self.call_id}"
+
+
+# A call's wrap-up is owed once it was dialled and has ended. NOT EXISTS, not a left join: the wallboard
+# counts today's owed calls every 2 s, and the join read every wrap-up ever written (20 of 25 ms at 50,000).
+def owes_wrap_up():
+    return (
+        Q(status__in=FINAL_STATUSES - {Status.NOT_PLACED})
+        & Q(agent__isnull=False)
+        & ~Q(Exists(WrapUp.objects.filter(call=OuterRef("pk"))))
+    )
 
 
 class WrapUpVersion(WrapUpFields):

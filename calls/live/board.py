@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import FINAL_STATUSES, HAD_CONVERSATION, LIVE_STATUSES, OWES_WRAP_UP, Call, MissedCustomer
+from calls.models import FINAL_STATUSES, HAD_CONVERSATION, LIVE_STATUSES, Call, MissedCustomer, owes_wrap_up
 from calls.status_display import describe
 from lib.roles import Role
 
@@ -52,7 +52,7 @@ TODAY_FIGURES = {
     # call counts with its whole duration and the board says how many did.
     "talk": Sum(Coalesce("conversation_duration", "duration"), filter=HAD_CONVERSATION),
     "talk_from_duration": Count("id", filter=HAD_CONVERSATION & Q(conversation_duration__isnull=True)),
-    "owed": Count("id", filter=OWES_WRAP_UP),
+    "owed": Count("id", filter=owes_wrap_up()),
     "cost": Sum("price"),
     "last_ended": Max(ENDED_AT, filter=Q(status__in=FINAL_STATUSES)),
 }

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from calls.models import OWES_WRAP_UP
+from calls.models import owes_wrap_up
 from calls.selectors import calls_visible_to
 from lib.roles import is_manager, role_required
 
@@ -29,6 +29,6 @@ def _agent_home(calls):
     today = timezone.localdate()
     start, end = Period(today, today).bounds()
     return {
-        "to_wrap_up": calls.filter(OWES_WRAP_UP, date_created__gte=start, date_created__lt=end),
+        "to_wrap_up": calls.filter(owes_wrap_up(), date_created__gte=start, date_created__lt=end),
         "recent_calls": calls[:20],
     }

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from calls.models import HAD_CONVERSATION, OWES_WRAP_UP, Call, Disposition, WrapUp, WrapUpVersion
+from calls.models import HAD_CONVERSATION, Call, Disposition, WrapUp, WrapUpVersion, owes_wrap_up
 
 from .services import KEPT_FIELDS
 
@@ -48,7 +48,7 @@ def wrap_up_demo_calls(now=None):
     dispositions = {disposition.name: disposition for disposition in Disposition.objects.all()}
     written = 0
     for username in DEMO_AGENTS:
-        owed = Call.objects.filter(OWES_WRAP_UP, agent__username=username).order_by("-date_created", "-id")
+        owed = Call.objects.filter(owes_wrap_up(), agent__username=username).order_by("-date_created", "-id")
         talked = set(owed.filter(HAD_CONVERSATION).values_list("pk", flat=True))
         edited = False
         for index, call in enumerate(owed.select_related("agent")[LEFT_OWED : LEFT_OWED + WRAPPED_PER_AGENT]):
