@@ -92,8 +92,8 @@ def run(args, static_root):
         show("setup", f"{args.calls:,} calls seeded in {seconds:.0f} s ({args.calls / seconds:,.0f} calls/s)")
     wrap_up_samples = seed_wrap_ups()
     with connection.cursor() as cursor:
-        # Autovacuum would do this soon after a bulk load; the visibility map allows index-only scans. After the
-        # wrap-ups too: planned without their statistics, a common word in notes took 181 ms, not 12.
+        # Autovacuum would do this soon after a bulk load; the visibility map allows index-only scans. After
+        # the wrap-ups too: planned without their statistics, a common word in notes took 181 ms, not 12.
         cursor.execute("VACUUM (ANALYZE) calls_call")
         cursor.execute("VACUUM (ANALYZE) calls_wrapup")
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('calls_call')), version()")
