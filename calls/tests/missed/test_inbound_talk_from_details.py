@@ -42,18 +42,22 @@ def test_an_outbound_call_with_its_price_and_duration_is_not_asked_about_again()
     assert next_check_at(call, timezone.now()) is None
 
 
+def record_details(call, *, talk, agent_leg):
+    values = {
+        "sid": call.sid,
+        "conversation_duration": talk,
+        "leg1_status": "completed",
+        "leg2_status": agent_leg,
+    }
+    details = Observation(status="completed", values=values)
+    call_record_observation(
+        call_id=call.pk, source="details", observation=details, dedupe_key=f"details:{talk}"
+    )
+
+
 def test_details_saying_nobody_talked_put_the_caller_in_the_queue():
     call = synced_inbound()
-    details = Observation(
-        status="completed",
-        values={
-            "sid": call.sid,
-            "conversation_duration": 0,
-            "leg1_status": "completed",
-            "leg2_status": "no-answer",
-        },
-    )
-    call_record_observation(call_id=call.pk, source="details", observation=details, dedupe_key="details:1")
+    record_details(call, talk=0, agent_leg="no-answer")
     row = MissedCustomer.objects.get()
     assert (row.number, row.state, row.last_call_id) == ("+919811100007", "waiting", call.pk)
     call.refresh_from_db()
@@ -61,15 +65,5 @@ def test_details_saying_nobody_talked_put_the_caller_in_the_queue():
 
 
 def test_details_saying_they_talked_keep_the_caller_out_of_the_queue():
-    call = synced_inbound()
-    details = Observation(
-        status="completed",
-        values={
-            "sid": call.sid,
-            "conversation_duration": 35,
-            "leg1_status": "completed",
-            "leg2_status": "completed",
-        },
-    )
-    call_record_observation(call_id=call.pk, source="details", observation=details, dedupe_key="details:2")
+    record_details(synced_inbound(), talk=35, agent_leg="completed")
     assert not MissedCustomer.objects.exists()
