@@ -6,10 +6,10 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Reverse
 
-from calls.models import Call, Direction, Disposition, Status
+from calls.models import Call, Direction, Disposition, Status, WrapUp
 from exonumbers.models import Flow
 from lib.dates import DateTimeFilter
 from lib.lists import CheckboxesFilter
@@ -120,7 +120,9 @@ class DispositionFilter(CheckboxesFilter):
         if NO_DISPOSITION in value:
             chosen |= Q(wrap_up__isnull=False, wrap_up__disposition__isnull=True)
         if NO_WRAP_UP in value:
-            chosen |= Q(wrap_up__isnull=True)
+            # NOT EXISTS walks the newest calls and stops at a page; "wrap_up IS NULL" over the join read
+            # every call and every wrap-up (450 ms at a million calls, bench/call_log.py).
+            chosen |= ~Q(Exists(WrapUp.objects.filter(call=OuterRef("pk"))))
         return qs.filter(chosen)
 
 
