@@ -14,18 +14,24 @@ from lib.roles import manager_required, role_required
 
 from .board import board as board_figures
 from .board import iso, with_phase
+from .rows import live_rows_html
 
 
 @manager_required
 @require_GET
 def wallboard(request):
-    return render(request, "calls/live.html", board_figures())
+    return render(request, "calls/live.html", _board())
 
 
 @manager_required
 @require_GET
 def board(request):
-    return render(request, "calls/_live_board.html", board_figures())
+    return render(request, "calls/_live_board.html", _board())
+
+
+def _board():
+    figures = board_figures()
+    return figures | {"live_rows": live_rows_html(figures["live"])}
 
 
 @role_required
