@@ -13,13 +13,21 @@ def nav_texts(page):
 
 def test_an_agent_sees_my_calls_only(page, agent):
     log_in(page, agent)
-    assert nav_texts(page) == ["My calls", "Call log", "Call a customer"]
+    assert nav_texts(page) == ["My calls", "Call log", "Call a customer", "Missed calls"]
     assert "Agent" in page.locator("[data-testid=whoami]").inner_text()
 
 
 def test_a_manager_sees_the_overview(page, manager):
     log_in(page, manager)
-    assert nav_texts(page) == ["Overview", "Call log", "Call a customer", "Sync health", "Audit trail"]
+    assert nav_texts(page) == [
+        "Overview",
+        "Call log",
+        "Call a customer",
+        "Missed calls",
+        "Live",
+        "Sync health",
+        "Audit trail",
+    ]
 
 
 def test_an_admin_reaches_django_admin(page, admin):
@@ -28,6 +36,8 @@ def test_an_admin_reaches_django_admin(page, admin):
         "Overview",
         "Call log",
         "Call a customer",
+        "Missed calls",
+        "Live",
         "Sync health",
         "Audit trail",
         "Admin",
