@@ -28,8 +28,9 @@ run: setup
 run-prod: $(VENV)/.installed
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) $(PY) scripts/run_prod.py
 
+# One pytest worker per CPU (pytest-xdist): the suite is CPU-bound, and CI runs it twice within its time.
 test: setup browser
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n auto $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed .env
 
