@@ -133,7 +133,7 @@ def test_an_agent_on_a_call_shows_since_when_and_with_whom(manager_client, agent
     html = manager_client.get(BOARD).content.decode()
     (row,) = [row for row in rows(html, "agent-row") if 'data-agent="asha"' in row]
     assert f'href="{reverse("call-detail", args=[call.pk])}">On a call</a>' in row
-    assert "+91 98765 43201" in text_of(row) and "1:15" in text_of(row)
+    assert "since 11:59 with +91 98765 43201" in text_of(row) and "1:15" in text_of(row)
 
 
 def test_a_free_agent_shows_since_when_their_last_call_ended(manager_client, agent, other_agent, frozen):
