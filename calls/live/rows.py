@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from calls.status_display import badge_html
 from calls.templatetags.phone_links import phone_link
 from lib.durations import clock
 
 ROW = (
     '<tr data-testid="live-call" data-call="{}">'
-    '<td><a href="{}" class="badge text-bg-{} text-decoration-none" data-testid="live-phase">{}</a></td>'
+    '<td><a href="{}" class="text-decoration-none">{}</a></td>'
     '<td class="num"><span data-since="{}">{}</span></td>'
     '<td>{}</td><td class="text-nowrap">{}</td><td>{}</td><td>{}</td><td class="small">{}</td></tr>'
 )
@@ -30,8 +31,7 @@ def _cells(call):
     return (
         call.pk,
         reverse("call-detail", args=[call.pk]),
-        call.phase.tone,
-        call.phase.label,
+        badge_html(call.phase, "live-phase"),
         call.in_status.iso,
         clock(call.in_status.seconds),
         (agent.get_full_name() or agent.get_username()) if agent else NO_AGENT,

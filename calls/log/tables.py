@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from calls.models import Call
+from calls.status_display import badge_html, status_phase
 from calls.templatetags.phone_links import phone_link
 from lib.durations import clock
 
@@ -14,7 +15,7 @@ SORT_HELP = "choose date, duration or price."
 # The cells follow Meta.fields; the agent's only when it is shown.
 ROW = (
     '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td>'
-    '<td><span class="badge text-bg-secondary status-badge">{}</span></td>'
+    "<td>{}</td>"
     '<td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>'
 )
 # No audio is fetched until the button is pressed: static/app/play_recording.js puts the player in its place.
@@ -81,7 +82,7 @@ class CallTable(tables.Table):
             (call.exophone and call.exophone.friendly_name) or "—",
             format_html("<td>{}</td>", agent) if self.shows_agent else "",
             call.get_direction_display(),
-            call.get_status_display(),
+            badge_html(status_phase(call.status)),
             clock(call.duration),
             "—" if call.price is None else call.price,
             disposition_of(call),

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def listed_statuses(page):
-    return set(page.get_by_test_id("call-table").locator("tbody .status-badge").all_inner_texts())
+    return set(page.get_by_test_id("call-table").locator("tbody [data-testid=status]").all_inner_texts())
 
 
 def test_a_manager_saves_a_filtered_log_and_opens_it_from_the_navigation(page, manager, agent):
