@@ -14,3 +14,8 @@ def status_badge(status, testid="status"):
 @register.simple_tag
 def phase_badge(phase, testid="call-phase"):
     return badge_html(phase, testid)
+
+
+@register.filter
+def status_label(status):
+    return status_phase(status).label
