@@ -81,7 +81,10 @@ def export_calls(request):
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
-        csv_rows(filterset.qs.order_by("-date_created", "-id")), content_type="text/csv"
+        csv_rows(
+            filterset.qs.order_by("-date_created", "-id"), site=f"{request.scheme}://{request.get_host()}"
+        ),
+        content_type="text/csv",
     )
     response["Content-Disposition"] = f'attachment; filename="calls-{stamp}.csv"'
     return response

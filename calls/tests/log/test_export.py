@@ -9,7 +9,15 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from calls.log.export import INCOMPLETE, cells, copied_rows, csv_rows, postgresql_knows, python_rows
+from calls.log.export import (
+    INCOMPLETE,
+    cells,
+    copied_rows,
+    csv_rows,
+    postgresql_knows,
+    python_rows,
+    with_call_pages,
+)
 from calls.models import Call
 from calls.tests.factories import T0, make_call
 
@@ -44,7 +52,39 @@ def test_cells_that_look_like_formulas_are_kept_as_text(client, manager, agent):
     fields = {row[1]: row for row in table[1:]}
     assert fields["f1"][13] == '\'=HYPERLINK("http://evil")'
     assert fields["f2"][13] == "'@SUM(A1)"
-    assert fields["f1"][4] == "'+919845012301"
+    assert fields["f1"][4] == "+919845012301"  # a phone number, as a CRM imports it
+
+
+PHONE_NUMBERS = ["+917302621084", "+1", "+000"]
+FORMULAS = ["+1+2", "=1", "-5", "@a", "\tx", "\rx", "+", "+91 98", "+91-98", "+٣٤", "+91\n", "-", "=+91"]
+
+
+@pytest.mark.parametrize("number", PHONE_NUMBERS)
+def test_a_phone_number_is_written_as_it_is(client, manager, number):
+    make_call(sid="phone", from_number=number, to_number=number, custom_field=number, date_created=T0)
+    client.force_login(manager)
+    header, row = rows(client.get("/calls/export.csv"))
+    assert [row[header.index(column)] for column in ("From", "To", "Custom field")] == [number] * 3
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_every_other_cell_that_starts_like_a_formula_is_kept_as_text(client, manager, text):
+    make_call(sid="formula", from_number=text, custom_field=text, date_created=T0)
+    client.force_login(manager)
+    header, row = rows(client.get("/calls/export.csv"))
+    assert row[header.index("From")] == row[header.index("Custom field")] == "'" + text
+
+
+def test_the_recording_column_links_to_the_page_of_a_recorded_call(client, manager, agent, settings):
+    settings.ALLOWED_HOSTS = ["calls.example.in", "testserver"]  # the host the manager opened the site by
+    recorded = make_call(sid="rec", agent=agent, recording_url="https://recordings.exotel.com/a.mp3")
+    make_call(sid="silent", agent=agent, recording_url="")
+    client.force_login(manager)
+    header, *table = rows(client.get("/calls/export.csv", HTTP_HOST="calls.example.in", secure=True))
+    links = {row[1]: row[header.index("Recording (call page)")] for row in table}
+    assert links == {"rec": f"https://calls.example.in/calls/{recorded.pk}/", "silent": ""}
+    assert "recordings.exotel.com" not in "".join(",".join(row) for row in table)
+    assert client.get(links["rec"], HTTP_HOST="calls.example.in", secure=True).status_code == 200
 
 
 def test_agents_cannot_export(client, agent, calls):
@@ -70,6 +110,8 @@ TRICKY_TEXTS = [
     "-5",
     "\tTAB",
     "\rCR",
+    *PHONE_NUMBERS,
+    *FORMULAS,
     "a,b",
     'say "hi"',
     "two\nlines",
@@ -81,6 +123,7 @@ TRICKY_TEXTS = [
 
 def both_writers(queryset, zone_name):
     zone = ZoneInfo(zone_name)
+    queryset = with_call_pages(queryset, "https://calls.example.in")
     with timezone.override(zone):
         python = "".join(python_rows(queryset, zone, chunk_size=3))
         copied = b"".join(
@@ -97,6 +140,7 @@ def test_postgresql_copy_writes_what_python_writes(agent, flow, zone_name):
         make_call(
             sid=f"s{i}" if i else None,
             custom_field=text,
+            from_number=text,
             recording_url="" if i % 2 else f"https://recordings.exotel.com/{i}.mp3",
             agent=agent if i % 3 else None,
             flow=flow if i % 4 == 0 else None,
@@ -173,7 +217,10 @@ def test_the_first_and_last_minutes_of_the_calendar_export_their_calls(client, m
 
 
 def test_a_filter_that_selects_nothing_exports_the_header_alone():
-    parts = [part if isinstance(part, str) else part.decode() for part in csv_rows(Call.objects.none())]
+    parts = [
+        part if isinstance(part, str) else part.decode()
+        for part in csv_rows(Call.objects.none(), site="http://testserver")
+    ]
     text = "".join(parts)
     assert text.count("\n") == 1 and text.startswith("Created")
 
@@ -181,7 +228,7 @@ def test_a_filter_that_selects_nothing_exports_the_header_alone():
 def test_a_query_that_cannot_run_sends_not_even_the_header():
     """The WSGI server sends the status with the first bytes: with none sent, it can still answer 500."""
     broken = Call.objects.extra(where=["no_such_column = 1"])  # a column the database does not have
-    parts = csv_rows(broken)
+    parts = csv_rows(broken, site="http://testserver")
     with pytest.raises(DatabaseError):
         next(parts)
 
