@@ -11,17 +11,14 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 .PHONY: run run-prod test setup lint check-deploy browser clean lock
 
 run: setup
-	$(PY) manage.py migrate --noinput
-	@echo "Demo logins:"
-	@$(PY) manage.py load_demo
-	@echo
-	@echo "Exotel Dashboard: http://127.0.0.1:$(PORT)/   (sandbox Exotel on http://127.0.0.1:$(SANDBOX_PORT)/)"
-	@echo "Press Ctrl-C once to stop every process."
-	@echo
-# The ports win over .env (which the processes read themselves; honcho must not load it over them), so
-# `PORT=9000 SANDBOX_PORT=9001 make run` stays one consistent setup.
+	@$(PY) manage.py migrate --noinput -v 0
+# The demo logins wait in DEMO_LOGINS for the `ready` process, which prints them with the URL once the web
+# server answers. The ports win over .env (which the processes read themselves; honcho must not load it over
+# them), so `PORT=9000 SANDBOX_PORT=9001 make run` stays one consistent setup.
+	@logins="$$($(PY) manage.py load_demo)" && \
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) EXOTEL_API_URL=http://127.0.0.1:$(SANDBOX_PORT) \
-	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho start -f Procfile -e /dev/null
+	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) DEMO_LOGINS="$$logins" \
+	$(VENV)/bin/honcho start -f Procfile -e /dev/null
 
 # Production settings and processes on this machine: PostgreSQL on 127.0.0.1:5432 (database exotel_prod, or
 # DATABASE_URL), gunicorn, two workers, the scheduler and the sandbox as Exotel, on plain http://127.0.0.1.
