@@ -88,3 +88,8 @@ class SyncRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M} {self.state}"
+
+    @property
+    def duration(self):
+        """How long the run took; None while it runs."""
+        return self.finished_at - self.started_at if self.finished_at else None
