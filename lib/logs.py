@@ -129,6 +129,8 @@ def logging_config(fmt: str, level: str) -> dict:
             # included (325 of 1,510 lines in 13 minutes); the worker logs each task that ran. Its warnings
             # (a run missed) and errors still come through.
             "apscheduler.executors.default": {"level": "WARNING" if level == "INFO" else level},
+            # django-crontask's heartbeat task logs a row of hearts each minute; the task line says it ran.
+            "crontask.tasks": {"level": "WARNING" if level == "INFO" else level},
         },
     }
 

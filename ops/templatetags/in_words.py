@@ -15,7 +15,7 @@ def _count(number, unit):
 
 @register.filter
 def in_words(span):
-    """A timedelta (or seconds) in its two largest units: "2 hours 5 minutes", "12 seconds", "under a second"."""
+    """A timedelta (or seconds) in its two largest units: "2 hours 5 minutes", "12 seconds"."""
     if span is None or span == "":
         return ""
     seconds = int(span.total_seconds() if isinstance(span, timedelta) else span)

@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import sys
+import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -297,3 +298,44 @@ def test_placing_a_call_and_its_callbacks_log_no_credentials_and_no_callback_tok
     assert f"/callbacks/exotel/{call.pk}/…/" in paths  # the sandbox's callbacks were logged, redacted
     tasks = [line for line in lines if line["logger"] == "exotel_dashboard.task"]
     assert any(t["task"] == "calls.placing.tasks.dial_call" and t["call_id"] == call.pk for t in tasks)
+
+
+def test_the_scheduler_runs_jobs_without_a_line_at_info_but_reports_a_job_that_fails(caplog):
+    """The lock renewal every 5 s filled a fifth of `make run`'s output; the worker logs each task run."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    finished = []
+    both_finished = threading.Event()
+
+    def count(event):
+        finished.append(event.job_id)
+        if len(finished) == 2:
+            both_finished.set()
+
+    def breaks():
+        raise RuntimeError("the job broke")
+
+    scheduler = BackgroundScheduler()
+    scheduler.add_listener(count, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.add_job(lambda: None, id="renew", name="crontask.utils.lock.extend")
+    scheduler.add_job(breaks, id="broken", name="broken")
+    scheduler.start()
+    try:
+        assert both_finished.wait(10)
+    finally:
+        scheduler.shutdown()
+    lines = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name == "apscheduler.executors.default"
+    ]
+    assert len(lines) == 1
+    assert lines[0][0] == "ERROR" and "broken" in lines[0][1] and "raised an exception" in lines[0][1]
+
+
+@pytest.mark.parametrize(
+    ("level", "scheduler_level"), [("INFO", "WARNING"), ("DEBUG", "DEBUG"), ("ERROR", "ERROR")]
+)
+def test_the_schedulers_routine_lines_show_at_log_level_debug(level, scheduler_level):
+    loggers = logging_config("text", level)["loggers"]
+    assert loggers["apscheduler.executors.default"]["level"] == scheduler_level
+    assert loggers["crontask.tasks"]["level"] == scheduler_level
