@@ -10,6 +10,8 @@ class Action(models.TextChoices):
     WRAP_UP_EDITED = "wrap-up-edited", "Edited a wrap-up"
     MISSED_CLAIMED = "missed-claimed", "Claimed a missed caller"
     MISSED_DISMISSED = "missed-dismissed", "Dismissed a missed caller"
+    EXOPHONE_REFUSED = "exophone-refused", "Refused an ExoPhone"  # by Exotel, on a dial
+    EXOPHONE_REENABLED = "exophone-reenabled", "Re-enabled an ExoPhone"
     ADDED = "added", "Added"
     CHANGED = "changed", "Changed"
     DELETED = "deleted", "Deleted"

@@ -11,7 +11,8 @@ APP_ID_PATTERN = re.compile(r"^[0-9]{1,12}$")
 
 class ExoPhoneQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(is_active=True)
+        """The ExoPhones offered as caller ID: switched on by an admin and not refused by Exotel."""
+        return self.filter(is_active=True, refused_at__isnull=True)
 
 
 class ExoPhone(models.Model):
@@ -24,6 +25,9 @@ class ExoPhone(models.Model):
     )
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when Exotel answers a dial that this is not an ExoPhone of the account; cleared by an admin.
+    refused_at = models.DateTimeField("refused by Exotel at", null=True, blank=True)
+    refused_reason = models.CharField("Exotel's words", max_length=500, blank=True)
 
     objects = ExoPhoneQuerySet.as_manager()
 

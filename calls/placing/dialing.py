@@ -15,6 +15,7 @@ from calls.services import call_record_observation
 from calls.tracking.reconcile import PENDING_CHECK
 from calls.tracking.records import record_event
 from calls.tracking.tokens import callback_url
+from exonumbers.services import exophone_mark_refused
 from exotel.client import (
     ExotelCouldNotOriginate,
     ExotelError,
@@ -24,7 +25,7 @@ from exotel.client import (
 )
 from ops.ratelimit import Priority, RateLimitTimeout, acquire
 
-from .failures import plain_reason
+from .failures import plain_reason, refuses_caller_id
 
 log = logging.getLogger(__name__)
 UNKNOWN_FIRST_CHECK = timedelta(minutes=2)
@@ -110,6 +111,10 @@ def dial(call_id, *, client):
     except (ExotelUnreachable, ExotelRejected, ExotelCouldNotOriginate) as exc:
         # Unreachable: the client already sent it again a few times; it never reached Exotel.
         finish(call_id, Status.NOT_PLACED, plain_reason(exc))
+        if refuses_caller_id(exc):
+            exophone_mark_refused(
+                exophone_id=call.exophone_id, number=call.exophone.number, reason=str(exc), call_id=call_id
+            )
         return
     except ExotelError as exc:  # ExotelOutcomeUnknown, or anything the table does not name
         finish(call_id, Status.UNKNOWN, plain_reason(exc))

@@ -9,9 +9,22 @@ from exotel.client import (
 )
 
 
+def refuses_caller_id(exc) -> bool:
+    """Exotel's answer that the CallerId is not one of the account's ExoPhones (HTTP 400, "Invalid Call
+    Parameters: CallerId 0… is not an ExoPhone of account …"): no dial with that ExoPhone can succeed."""
+    return (
+        isinstance(exc, ExotelRejected) and exc.http_status == 400 and "not an exophone" in str(exc).lower()
+    )
+
+
 def plain_reason(exc) -> str:
     message = str(exc)
     lowered = message.lower()
+    if refuses_caller_id(exc):
+        return (
+            "Exotel does not accept this caller ID: it is not an ExoPhone of the account. It is no longer "
+            f"offered; an admin can re-enable it once Exotel accepts it. Exotel said: {message}"
+        )
     if isinstance(exc, ExotelRejected):
         if "ndnc" in lowered or "dnd" in lowered:
             return (

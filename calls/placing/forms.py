@@ -2,20 +2,45 @@ import uuid
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from exonumbers.models import ExoPhone, Flow
 from lib.phone import PhoneNumberField
+from lib.roles import Role, role_of
 
 HTTP_URL = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
 MAX_TIME_LIMIT = 14400  # four hours, Exotel's cap
 MAX_TIME_OUT = 60  # seconds each leg rings; Exotel's documented maximum (TRAI)
 
 
+class CallerIdField(forms.ModelChoiceField):
+    """The ExoPhones on offer. One that Exotel refused is not offered; a post that names it says why."""
+
+    asker_is_admin = False
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as not_offered:
+            try:
+                refused = ExoPhone.objects.exclude(refused_at=None).get(pk=value)
+            except (ValueError, TypeError, ExoPhone.DoesNotExist):
+                raise not_offered from None
+            raise forms.ValidationError(self.refusal(refused), code="refused") from None
+
+    def refusal(self, exophone):
+        when = date_format(timezone.localtime(exophone.refused_at), "j M Y, H:i")
+        reason = exophone.refused_reason.rstrip(".")
+        then = "Re-enable it in the admin once Exotel accepts it." if self.asker_is_admin else "Ask an admin."
+        return f"Exotel refused this ExoPhone on {when}: {reason}. {then}"
+
+
 class PlaceCallForm(forms.Form):
     """What every call needs: the customer, the caller ID they will see, and a token that makes it once."""
 
     to = PhoneNumberField(label="Customer number", example="+91 98765 43210 or 098765 43210")
-    exophone = forms.ModelChoiceField(
+    exophone = CallerIdField(
         label="Caller ID",
         queryset=ExoPhone.objects.active(),
         empty_label=None,
@@ -49,6 +74,7 @@ class PlaceCallForm(forms.Form):
         self.agent = agent
         profile = getattr(agent, "agent_profile", None)
         self.agent_phone = profile.phone_number if profile else ""
+        self.fields["exophone"].asker_is_admin = role_of(agent) == Role.ADMIN
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             if profile and profile.default_exophone_id:
