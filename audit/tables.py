@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from .details import details_in_words
 from .models import AuditEntry
 
 
@@ -20,4 +21,4 @@ class AuditTable(tables.Table):
         attrs = {"class": "table table-sm align-middle", "data-testid": "audit-table"}
 
     def render_details(self, value):
-        return "; ".join(f"{key}: {item}" for key, item in value.items()) if value else "—"
+        return details_in_words(value)
