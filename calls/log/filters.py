@@ -13,6 +13,7 @@ from calls.models import Call, Direction, Disposition, Status, WrapUp
 from exonumbers.models import Flow
 from lib.dates import DateTimeFilter
 from lib.lists import CheckboxesFilter
+from lib.roles import Role
 
 from .filter_fields import DigitsField, PhoneListField, SidListField
 
@@ -99,6 +100,31 @@ class FewChoicesFilter(django_filters.ModelChoiceFilter):
     field_class = FewChoicesField
 
 
+class PersonChoiceField(FewChoicesField):
+    def label_from_instance(self, obj):
+        return person_name(obj)
+
+
+class AgentFilter(FewChoicesFilter):
+    field_class = PersonChoiceField
+
+
+def person_name(user):
+    """As every page names someone: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
+def agents():
+    """People whose role is Agent, by name: managers and admins are not whom one seeks."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.AGENT)
+        .exclude(groups__name__in=[Role.MANAGER, Role.ADMIN])
+        .exclude(is_superuser=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def disposition_choices():
     """Every disposition, inactive ones too: old calls keep theirs."""
     return [
@@ -160,10 +186,7 @@ class CallFilter(django_filters.FilterSet):
     exophone = PhoneListFilter(field_name="phone_number", label="ExoPhone")
     sid = SidListFilter(label="Sid")
     number_ends = NumberEndsFilter(label="Number ends with")
-    agent = FewChoicesFilter(
-        queryset=get_user_model().objects.filter(agent_profile__isnull=False).order_by("username"),
-        null_label="No agent",
-    )
+    agent = AgentFilter(queryset=agents(), null_label="No agent")
     flow = FewChoicesFilter(queryset=Flow.objects.all())
     has_recording = django_filters.BooleanFilter(
         method="filter_has_recording",

@@ -9,14 +9,17 @@ from calls.status_display import badge_html, status_phase
 from calls.templatetags.phone_links import phone_link
 from lib.durations import clock
 
+from .filters import person_name
+
 # The columns the log sorts by; the saved views' form checks a view's sort against them too.
 SORT_KEYS = frozenset({"date_created", "duration", "price"})
 SORT_HELP = "choose date, duration or price."
 # The cells follow Meta.fields; the agent's only when it is shown.
+# Dates, numbers, durations and prices never wrap: a row stays one line high at desktop width.
 ROW = (
-    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td>'
-    "<td>{}</td>"
-    '<td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td></tr>'
+    '<tr><td class="text-nowrap"><a href="{}">{}</a></td><td class="text-nowrap">{}</td>'
+    '<td class="text-nowrap">{}</td><td>{}</td>{}<td>{}</td><td>{}</td>'
+    '<td class="num text-nowrap">{}</td><td class="num text-nowrap">{}</td><td>{}</td><td>{}</td></tr>'
 )
 # No audio is fetched until the button is pressed: static/app/play_recording.js puts the player in its place.
 PLAY_BUTTON = (
@@ -36,7 +39,7 @@ class CallTable(tables.Table):
     from_number = tables.Column(verbose_name="From", orderable=False)
     to_number = tables.Column(verbose_name="To", orderable=False)
     exophone = tables.Column(verbose_name="ExoPhone", orderable=False, accessor="exophone__friendly_name")
-    agent = tables.Column(verbose_name="Agent", orderable=False, accessor="agent__username")
+    agent = tables.Column(verbose_name="Agent", orderable=False)
     status = tables.Column(orderable=False)
     direction = tables.Column(orderable=False)
     duration = tables.Column(verbose_name="Duration", attrs={"th": {"class": "num"}})
@@ -72,7 +75,7 @@ class CallTable(tables.Table):
         return format_html_join("", ROW, (self.cells(row.record) for row in self.paginated_rows))
 
     def cells(self, call):
-        agent = call.agent.username if call.agent else "—"
+        agent = person_name(call.agent) if call.agent else "—"
         created = timezone.localtime(call.date_created)
         return (
             reverse("call-detail", args=[call.pk]),
@@ -84,7 +87,7 @@ class CallTable(tables.Table):
             call.get_direction_display(),
             badge_html(status_phase(call.status)),
             clock(call.duration),
-            "—" if call.price is None else call.price,
+            rupees(call.price),
             disposition_of(call),
             format_html(PLAY_BUTTON, reverse("call-recording", args=[call.pk]), f"{created:%H:%M}")
             if call.recording_url
@@ -105,6 +108,11 @@ class CallTable(tables.Table):
     def _order_with_tiebreak(queryset, field, is_descending):
         column = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
         return queryset.order_by(column, "-date_created", "-id"), True
+
+
+def rupees(price):
+    """Two decimals, as Exotel bills; a dash before Exotel has priced the call."""
+    return "—" if price is None else f"₹{price:,.2f}"
 
 
 def disposition_of(call):

@@ -14,8 +14,10 @@ from calls.selectors import calls_visible_to
 from lib.lists import ExplainedListMixin, count_at_most, how_many
 from lib.roles import is_manager, manager_required, role_required
 
+from .active_filters import active_filters, clear_all_url
 from .export import csv_rows
 from .filters import CallFilter
+from .presets import presets
 from .tables import SORT_HELP, SORT_KEYS, CallTable
 
 COUNT_LIMIT = 10_000  # exact up to here; "more than 10,000" beyond
@@ -60,7 +62,15 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
         if not self.filterset.form.errors:
             count = count_at_most(self.object_list, COUNT_LIMIT)
             context["result_count"] = how_many(count, COUNT_LIMIT, "call", "calls")
-        return context
+        query, path = self.request.GET, self.request.path
+        chips = active_filters(self.filterset, query, path)
+        return context | {
+            "active_filters": chips,
+            "clear_all_url": clear_all_url(query, path),
+            "presets": presets(query, path),
+            # Folded away until used: the 17 fields pushed the rows below the fold at 768 px.
+            "filters_open": bool(chips or self.filterset.form.errors or self.errors),
+        }
 
 
 @manager_required

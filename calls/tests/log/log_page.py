@@ -2,6 +2,7 @@
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from django.utils.html import strip_tags
@@ -43,3 +44,50 @@ def selected(client, query=""):
 def use_time_zone(user, zone):
     user.agent_profile.time_zone = zone
     user.agent_profile.save(update_fields=["time_zone"])
+
+
+class TableReader(HTMLParser):
+    """The call table's headings and each row's cells, as text a sighted user reads (not what is visually
+    hidden), with each cell's classes."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.rows, self.hidden = [], [], 0
+        self.cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.hidden or "visually-hidden" in (attrs.get("class") or ""):
+            self.hidden += 1
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self.cell = {"text": "", "class": attrs.get("class") or "", "tag": tag} | attrs
+
+    def handle_endtag(self, tag):
+        if self.hidden:
+            self.hidden -= 1
+        elif tag in ("th", "td") and self.cell is not None:
+            self.cell["text"] = " ".join(self.cell["text"].split())
+            (self.headings if tag == "th" else self.rows[-1]).append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None and not self.hidden:
+            self.cell["text"] += data
+
+
+def table(response):
+    """The call table as (headings, rows); each heading and cell a dict: text, class and its attributes."""
+    page = response.content.decode()
+    start = page.index('data-testid="call-table"')
+    reader = TableReader()
+    reader.feed(page[page.rindex("<table", 0, start) : page.index("</table>", start)])
+    return reader.headings, [row for row in reader.rows if row]
+
+
+def column(response, heading):
+    """The texts of one column, top to bottom, by its heading as shown (without the sort arrow)."""
+    headings, rows = table(response)
+    index = [cell["text"].rstrip(" ▲▼") for cell in headings].index(heading)
+    return [row[index]["text"] for row in rows]
