@@ -26,6 +26,8 @@ NO_WRAP_UP, NO_DISPOSITION = "none", "unset"
 # How many answered calls the period's average talk time is over. Exotel says how long the parties talked in
 # callbacks and call details, not in its bulk list: calls only imported by the sync have no talk time.
 TALKED = Count("conversation_duration", filter=ANSWERED)
+# The headline: how long answered calls lasted, which Exotel gives for every call, imported ones too.
+ANSWERED_LENGTH = Avg("duration", filter=ANSWERED)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def overview(calls, period):
     calls = calls.filter(date_created__gte=start, date_created__lt=end).order_by()
     return {
         "period": period,
-        "totals": _rates(calls.aggregate(**FIGURES, talked=TALKED)),
+        "totals": _rates(calls.aggregate(**FIGURES, talked=TALKED, answered_length=ANSWERED_LENGTH)),
         "per_day": _per_day(calls, period),
         "outcomes": _outcomes(calls, period),
         "agents": _per_agent(calls, period),

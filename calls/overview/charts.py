@@ -17,6 +17,7 @@ class Bar:
     other_height: float
     day: dict
     label: str
+    name: str  # what a screen reader says for the bar's link
 
 
 def _nice_ceiling(value):
@@ -27,6 +28,15 @@ def _nice_ceiling(value):
             if step * factor >= value:
                 return step * factor
         step *= 10
+
+
+def _count(number, noun):
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def bar_name(day):
+    """The bar's name for a screen reader: "3 Dec: 12 calls, 9 answered"."""
+    return f"{day['day'].day} {day['day']:%b}: {_count(day['calls'], 'call')}, {day['answered']} answered"
 
 
 def day_bars(days):
@@ -52,6 +62,7 @@ def day_bars(days):
                 other_height=round(other, 1),
                 day=day,
                 label=f"{day['day']:%d %b}" if index % label_every == 0 else "",
+                name=bar_name(day),
             )
         )
     return {
@@ -66,4 +77,5 @@ def day_bars(days):
         "axis_x": MARGIN_LEFT - 6,
         "plot_left": MARGIN_LEFT,
         "label_y": HEIGHT - 6,
+        "plot_height": plot_height,
     }

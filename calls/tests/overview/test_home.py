@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from calls.models import Call
 from calls.tests.factories import make_call
 
 PERIOD = "?first=2026-11-19&last=2026-11-20"
@@ -68,22 +69,44 @@ def test_the_overview_counts_the_periods_calls_in_the_users_zone(client, manager
     assert days == {"2026-11-19": 2, "2026-11-20": 2}
 
 
-def basis_of_the_talk_time(client):
+def card_text(client, testid):
     page = client.get(f"/{PERIOD}").content.decode()
-    return re.search(r'data-testid="talk-basis">([^<]*)<', page).group(1)
+    card = re.search(rf'data-testid="{testid}">(.*?)</a>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", card.group(1))).split()) if card else None
 
 
-def test_the_average_talk_time_says_which_answered_calls_it_is_over(client, manager, period_calls):
+def test_the_headline_is_how_long_answered_calls_lasted_and_talk_time_is_said_for_all(
+    client, manager, period_calls
+):
+    Call.objects.filter(sid="first").update(duration=75)
+    Call.objects.filter(sid="inbound").update(duration=135)
     client.force_login(manager)
-    assert basis_of_the_talk_time(client) == "answered calls"
-    make_call(sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound")
-    assert basis_of_the_talk_time(client) == "over 2 of 3 answered calls (calls synced from Exotel have none)"
+    assert card_text(client, "average-length") == "Average answered call 1:45 talk time 1:30 average"
 
 
-def test_an_average_talk_time_with_no_talk_time_to_average_says_why(client, manager):
-    make_call(sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound")
+def test_talk_time_says_for_how_many_answered_calls_exotel_gave_it(client, manager, period_calls):
+    make_call(
+        sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound", duration=30
+    )
     client.force_login(manager)
-    assert basis_of_the_talk_time(client) == "calls synced from Exotel have no talk time"
+    assert card_text(client, "average-length") == (
+        "Average answered call 0:30 talk time 1:30 average, known for 2 of 3"
+    )
+
+
+def test_without_any_talk_time_only_the_length_of_answered_calls_shows(client, manager):
+    make_call(
+        sid="imported", date_created=ist(20, 11, 0), status="completed", direction="inbound", duration=42
+    )
+    client.force_login(manager)
+    assert card_text(client, "average-length") == "Average answered call 0:42"
+
+
+def test_a_cost_not_known_yet_says_so_rather_than_a_rupee_and_a_dash(client, manager):
+    make_call(sid="unpriced", date_created=ist(20, 11, 0), status="completed")
+    client.force_login(manager)
+    assert card_text(client, "total-cost") == "Cost not known yet"
+    assert "₹—" not in client.get(f"/{PERIOD}").content.decode()
 
 
 def test_every_linked_figure_lists_exactly_those_calls(client, manager, period_calls):
@@ -183,3 +206,52 @@ def test_the_first_and_last_weeks_of_the_calendar_are_counted_and_linked(client,
     assert response.context["totals"]["calls"] == 1
     for url, count in LINKED_COUNT.findall(response.content.decode()):
         assert rows(client, html.unescape(url)) == (sids if int(count) else []), url
+
+
+def day_bars_links(page):
+    """Per day bar: (its focusable links' (href, accessible name)), and whether every other link is hidden."""
+    bars = re.findall(r'<g data-testid="day-bar"[^>]*>(.*?)</g>', page, re.S)
+    found = []
+    for bar in bars:
+        links = re.findall(r"<a ([^>]*)>", bar)
+        reachable = [link for link in links if 'tabindex="-1"' not in link]
+        hidden = [link for link in links if 'tabindex="-1"' in link]
+        found.append(
+            (
+                [
+                    (
+                        html.unescape(re.search(r'href="([^"]*)"', link).group(1)),
+                        html.unescape(re.search(r'aria-label="([^"]*)"', link).group(1)),
+                    )
+                    for link in reachable
+                ],
+                all('aria-hidden="true"' in link for link in hidden),
+            )
+        )
+    return found
+
+
+def test_each_days_bar_is_one_keyboard_stop_named_for_a_screen_reader(client, manager, period_calls):
+    client.force_login(manager)
+    response = client.get(f"/{PERIOD}")
+    page = response.content.decode()
+    # A group, not an image: an image's parts are hidden from screen readers, its links too.
+    assert re.search(
+        r'<svg [^>]*role="group" aria-labelledby="chart-title" data-testid="calls-per-day"', page
+    )
+    first, second = response.context["per_day"]
+    assert day_bars_links(page) == [
+        ([(first["url"], "19 Nov: 2 calls, 1 answered")], True),
+        ([(second["url"], "20 Nov: 2 calls, 1 answered")], True),
+    ]
+    assert set(rows(client, first["url"])) == {"first", "late"}
+
+
+def test_a_day_without_calls_is_still_a_named_stop(client, manager):
+    make_call(sid="one", date_created=ist(20, 11, 0), status="busy")
+    client.force_login(manager)
+    links = day_bars_links(client.get(f"/{PERIOD}").content.decode())
+    assert [[name for _, name in reachable] for reachable, _ in links] == [
+        ["19 Nov: 0 calls, 0 answered"],
+        ["20 Nov: 1 call, 0 answered"],
+    ]
