@@ -69,8 +69,10 @@ def describe(call) -> Phase:
             return Phase(
                 "You did not answer", WARN, True, "Exotel rang your phone first; it was not picked up."
             )
-        detail = call.error_message or phase.detail
-        return Phase(phase.label, phase.tone, True, detail)
+        # error_message says why our own code ended the call (not placed, lost); one left from an earlier
+        # phase (a connect whose answer was lost, then found by the reconciler) is false once Exotel answered.
+        reason = call.error_message if call.status in {Status.NOT_PLACED, Status.LOST} else ""
+        return Phase(phase.label, phase.tone, True, reason or phase.detail)
     if call.status == Status.UNKNOWN:
         return Phase(CHECKING_PHASE.label, CHECKING, False, call.error_message)
     if call.status == Status.PENDING or (call.status == Status.QUEUED and not call.sid):

@@ -1,0 +1,17 @@
+// The call page as the call ends: the page is not reloaded, so the wrap-up form takes the focus here, as it
+// would on a page loaded then (the call's agent, no wrap-up yet), unless the user is already somewhere else.
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:load", function (event) {
+    var element = event.detail.elt;
+    if (!element.hasAttribute || !element.hasAttribute("data-focus-wrap-up")) {
+      return;
+    }
+    var active = document.activeElement;
+    var field = document.querySelector("#wrap-up select, #wrap-up textarea");
+    if (field && (!active || active === document.body)) {
+      field.focus();
+    }
+  });
+})();
