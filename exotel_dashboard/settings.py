@@ -71,6 +71,7 @@ SECRET_KEY = _required("SECRET_KEY")
 DEBUG = _typed("DEBUG", _bool, False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "exotel_dashboard.errors.csrf_failure"  # a page of our own, with the navigation
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,6 +129,7 @@ TEMPLATES = [
                 "accounts.context_processors.role",
                 "accounts.context_processors.saved_views",
                 "calls.context_processors.missed_calls",
+                "lib.navigation.active_section",
             ],
         },
     },

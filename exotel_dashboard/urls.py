@@ -5,6 +5,10 @@ from django.urls import include, path
 from lib.admin import guard_every_admin
 from ops.views import healthz
 
+handler403 = "exotel_dashboard.errors.permission_denied"
+handler404 = "exotel_dashboard.errors.page_not_found"
+handler500 = "exotel_dashboard.errors.server_error"
+
 admin.site.site_header = "Exotel Dashboard admin"
 admin.site.site_title = "Exotel Dashboard admin"
 guard_every_admin(admin.site)  # the admins of axes, tasks and auth's groups too
