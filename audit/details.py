@@ -1,4 +1,4 @@
-"""An entry's details as people read them: "status: completed, busy · duration at least: 30", never a dict."""
+"""An entry's details as people read them: "duration at least: 30 · status: completed, busy", never a dict."""
 
 SEPARATOR = " · "
 # The call log's filter names end like Django lookups (calls/log/filters.py).
@@ -22,7 +22,8 @@ def value_in_words(value):
 
 
 def _pairs(details):
-    for key, value in details.items():
+    # In key order: PostgreSQL's jsonb keeps keys in an order of its own, SQLite in the writer's.
+    for key, value in sorted(details.items()):
         if isinstance(value, dict):
             yield from _pairs(value) if value else [f"{key_in_words(key)}: none"]
         elif value not in ("", None, [], ()):
@@ -30,8 +31,8 @@ def _pairs(details):
 
 
 def details_in_words(details):
-    """Key: value pairs joined by " · "; a nested group (an export's filters) is read out in place, empty
-    values are left out. A dash when nothing is left."""
+    """Key: value pairs joined by " · ", by key; a nested group (an export's filters) is read out in place,
+    empty values are left out. A dash when nothing is left."""
     if not isinstance(details, dict):
         return value_in_words(details) if details not in ("", None, [], ()) else "—"
     return SEPARATOR.join(_pairs(details)) or "—"

@@ -1,4 +1,4 @@
-"""The trail's Details column in words ("status: completed, busy · duration at least: 30"), never a dict."""
+"""The trail's Details column in words ("duration at least: 30 · status: completed, busy"), never a dict."""
 
 import html
 import re
@@ -23,7 +23,7 @@ def test_an_exports_filters_read_as_words(client, manager):
     client.force_login(manager)
     response = client.get("/calls/export.csv?status=completed&status=busy&duration__gte=30&to_number=")
     b"".join(response.streaming_content)
-    assert details_cells(client) == ["status: completed, busy · duration at least: 30"]
+    assert details_cells(client) == ["duration at least: 30 · status: completed, busy"]
 
 
 def test_a_dismissed_missed_caller_reads_as_words_and_escapes_what_people_typed(client, manager):
@@ -36,7 +36,7 @@ def test_a_dismissed_missed_caller_reads_as_words_and_escapes_what_people_typed(
     client.force_login(manager)
     page = client.get("/audit/").content.decode()
     assert "&lt;b&gt;spam&lt;/b&gt;" in page
-    assert details_cells(client) == ["reason: wrong-number · note: <b>spam</b> {'x': 1}"]
+    assert details_cells(client) == ["note: <b>spam</b> {'x': 1} · reason: wrong-number"]
 
 
 @pytest.mark.parametrize(
@@ -44,18 +44,18 @@ def test_a_dismissed_missed_caller_reads_as_words_and_escapes_what_people_typed(
     [
         (
             {"status": "completed", "reason": "answered elsewhere"},
-            "status: completed · reason: answered elsewhere",
+            "reason: answered elsewhere · status: completed",
         ),
         (
             {"call": 7, "version": 2, "note_characters": 40, "follow_up_at": ""},
-            "call: 7 · version: 2 · note characters: 40",
+            "call: 7 · note characters: 40 · version: 2",
         ),
         ({"filters": {}}, "filters: none"),
         (
             {"filters": {"created_from": "2026-11-19T00:00", "price__lte": "2"}},
             "created from: 2026-11-19T00:00 · price at most: 2",
         ),
-        ({"recording": True, "played": False}, "recording: yes · played: no"),
+        ({"recording": True, "played": False}, "played: no · recording: yes"),
         ({"change": "Changed Friendly name."}, "change: Changed Friendly name."),
         ({}, "—"),
         ({"note": None}, "—"),
