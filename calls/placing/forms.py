@@ -74,7 +74,7 @@ class PlaceCallForm(forms.Form):
         self.agent = agent
         profile = getattr(agent, "agent_profile", None)
         self.agent_phone = profile.phone_number if profile else ""
-        self.fields["exophone"].asker_is_admin = role_of(agent) == Role.ADMIN
+        self.asker_is_admin = self.fields["exophone"].asker_is_admin = role_of(agent) == Role.ADMIN
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             if profile and profile.default_exophone_id:
@@ -91,9 +91,12 @@ class PlaceCallForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.rings_agent_first and not self.agent_phone:
-            raise forms.ValidationError(
-                "Your profile has no phone number for Exotel to ring first: ask an admin to add it."
+            who = (
+                f"add it to your user ({self.agent.get_username()}) in the admin, under Users"
+                if self.asker_is_admin
+                else "ask an admin to add it"
             )
+            raise forms.ValidationError(f"Your profile has no phone number for Exotel to ring first: {who}.")
         return cleaned
 
     def options(self):

@@ -259,3 +259,20 @@ def test_the_look_up_limit_is_each_persons_own(client, agent, other_agent, exote
     client.force_login(other_agent)
     assert 'data-testid="number-info"' in look_up(client, "+919876543213")
     assert len(lookups_sent(exotel_sandbox)) == 3
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "advice"), [("agent", "ask an admin to add it"), ("admin", "in the admin")]
+)
+def test_a_caller_without_a_phone_is_told_who_can_add_it(client, request, role_fixture, advice, exophone):
+    person = request.getfixturevalue(role_fixture)
+    person.agent_profile.phone_number = ""
+    person.agent_profile.save()
+    client.force_login(person)
+    response = post(client, exophone=exophone.pk)
+    assert Call.objects.count() == 0
+    message = " ".join(errors(response)["__all__"])
+    assert "no phone number for Exotel to ring first" in message
+    assert advice in message
+    if role_fixture == "admin":
+        assert "ask an admin" not in message
