@@ -15,11 +15,12 @@ from .filters import person_name
 SORT_KEYS = frozenset({"date_created", "duration", "price"})
 SORT_HELP = "choose date, duration or price."
 # The cells follow Meta.fields; the agent's only when it is shown.
-# Dates, numbers, durations and prices never wrap: a row stays one line high at desktop width.
+# The table does not wrap (class text-nowrap): a row stays one line high at desktop width. Names may wrap
+# where there is no room, rather than push the last columns out of sight.
 ROW = (
-    '<tr><td class="text-nowrap"><a href="{}">{}</a></td><td class="text-nowrap">{}</td>'
-    '<td class="text-nowrap">{}</td><td>{}</td>{}<td>{}</td><td>{}</td>'
-    '<td class="num text-nowrap">{}</td><td class="num text-nowrap">{}</td><td>{}</td><td>{}</td></tr>'
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td class="text-wrap">{}</td>{}<td>{}</td>'
+    "<td>{}</td>"
+    '<td class="num">{}</td><td class="num">{}</td><td class="text-wrap">{}</td><td>{}</td></tr>'
 )
 # No audio is fetched until the button is pressed: static/app/play_recording.js puts the player in its place.
 PLAY_BUTTON = (
@@ -45,7 +46,8 @@ class CallTable(tables.Table):
     duration = tables.Column(verbose_name="Duration", attrs={"th": {"class": "num"}})
     price = tables.Column(attrs={"th": {"class": "num"}})
     disposition = tables.Column(verbose_name="Disposition", orderable=False, accessor="wrap_up__disposition")
-    recording = tables.Column(verbose_name="Recording", orderable=False, accessor="recording_url")
+    # "Audio", not "Recording": the header was three times as wide as its play buttons.
+    recording = tables.Column(verbose_name="Audio", orderable=False, accessor="recording_url")
 
     class Meta:
         model = Call
@@ -64,7 +66,10 @@ class CallTable(tables.Table):
         ]
         order_by = "-date_created"
         empty_text = "No calls match these filters."
-        attrs = {"class": "table table-sm align-middle", "data-testid": "call-table"}
+        attrs = {
+            "class": "table table-sm align-middle text-nowrap call-log-table",
+            "data-testid": "call-table",
+        }
         template_name = "calls/_call_table.html"
 
     @property
@@ -72,18 +77,19 @@ class CallTable(tables.Table):
         return "agent" not in (self.exclude or ())
 
     def rows_html(self):
-        return format_html_join("", ROW, (self.cells(row.record) for row in self.paginated_rows))
+        this_year = timezone.localdate().year
+        return format_html_join("", ROW, (self.cells(row.record, this_year) for row in self.paginated_rows))
 
-    def cells(self, call):
+    def cells(self, call, this_year):
         agent = person_name(call.agent) if call.agent else "—"
         created = timezone.localtime(call.date_created)
         return (
             reverse("call-detail", args=[call.pk]),
-            created.strftime("%d %b %Y, %H:%M"),
+            short_date(created, this_year),
             phone_link(call.from_number),
             phone_link(call.to_number),
             (call.exophone and call.exophone.friendly_name) or "—",
-            format_html("<td>{}</td>", agent) if self.shows_agent else "",
+            format_html('<td class="text-wrap">{}</td>', agent) if self.shows_agent else "",
             call.get_direction_display(),
             badge_html(status_phase(call.status)),
             clock(call.duration),
@@ -108,6 +114,14 @@ class CallTable(tables.Table):
     def _order_with_tiebreak(queryset, field, is_descending):
         column = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
         return queryset.order_by(column, "-date_created", "-id"), True
+
+
+def short_date(moment, this_year):
+    """ "4 Dec 14:59"; the year only when it is not this one ("4 Dec 2025, 14:59"): the date column was the
+    widest of a row that must fit on one line at 1366 px."""
+    if moment.year == this_year:
+        return f"{moment.day} {moment:%b %H:%M}"
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
 def rupees(price):

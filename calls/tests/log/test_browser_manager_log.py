@@ -66,6 +66,7 @@ def test_a_manager_filters_sorts_opens_plays_and_exports(page, manager, log):
     recorded_sid = log
     log_in(page, manager)
     page.get_by_role("link", name="Call log").click()
+    page.get_by_test_id("filter-panel").locator("summary").click()  # folded away until used
     page.get_by_label("Completed").check()
     page.get_by_label("Created from").fill("2026-11-20T00:00")
     page.get_by_label("Created until").fill("2026-11-20T23:59")
@@ -73,9 +74,9 @@ def test_a_manager_filters_sorts_opens_plays_and_exports(page, manager, log):
     page.wait_for_url("**/calls/?*status=completed*")
     assert len(table_sids(page)) == 3
 
-    page.get_by_role("link", name="Duration", exact=True).click()  # ascending
+    page.get_by_role("link", name="Duration, sort ascending").click()
     page.wait_for_url("**sort=duration*")
-    page.get_by_role("link", name="Duration", exact=True).click()  # descending
+    page.get_by_role("link", name="Duration, sort descending").click()
     page.wait_for_url("**sort=-duration*")
     # Duration, price, disposition, recording: the last four cells.
     durations = page.locator("[data-testid=call-table] tbody tr td.num:nth-last-child(4)").all_inner_texts()

@@ -23,6 +23,7 @@ def test_a_manager_saves_a_filtered_log_and_opens_it_from_the_navigation(page, m
     log_in(page, manager)
 
     page.goto("/calls/")
+    page.get_by_test_id("filter-panel").locator("summary").click()  # folded away until used
     page.get_by_label("Completed", exact=True).check()
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url(re.compile(r"status=completed"))
