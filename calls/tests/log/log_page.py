@@ -91,3 +91,34 @@ def column(response, heading):
     headings, rows = table(response)
     index = [cell["text"].rstrip(" ▲▼") for cell in headings].index(heading)
     return [row[index]["text"] for row in rows]
+
+
+CHIP_LIST = re.compile(r'<ul[^>]*data-testid="active-filters"[^>]*>(.*?)</ul>', re.S)
+LINK = re.compile(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+
+
+def shown_text(html):
+    """Text as a sighted user reads it: what is visually hidden left out."""
+    html = re.sub(r'<span class="visually-hidden">.*?</span>', "", html)
+    return " ".join(unescape(strip_tags(html)).split())
+
+
+REMOVE = " \N{MULTIPLICATION SIGN}"
+
+
+def chips(response):
+    """The active-filter chips above the table, each as (text shown, link), "Clear all" last. Each chip's
+    text ends with its remove sign, left out here."""
+    match = CHIP_LIST.search(response.content.decode())
+    if not match:
+        return []
+    shown = [(shown_text(text), unescape(href)) for href, text in LINK.findall(match[1])]
+    assert [text.endswith(REMOVE) for text, _ in shown] == [True] * (len(shown) - 1) + [False]
+    return [(text.removesuffix(REMOVE), href) for text, href in shown]
+
+
+def filters_open(response):
+    """Whether the filter panel (a <details>) is open when the page loads."""
+    page = response.content.decode()
+    tag = re.search(r'<details[^>]*data-testid="filter-panel"[^>]*>', page)[0]
+    return " open" in tag
