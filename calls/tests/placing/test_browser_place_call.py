@@ -1,4 +1,4 @@
-"""An agent places calls in a real Chromium and watches them end, without reloading."""
+"""An agent places calls in a real Chromium and watches them end on the same page, never reloaded."""
 
 import pytest
 
@@ -19,9 +19,11 @@ def test_an_agent_calls_back_a_customer_from_the_log_and_watches_it_complete(
     page.get_by_test_id("number-info").wait_for()
     page.get_by_role("button", name="Call", exact=True).click()
     page.wait_for_url("**/calls/*/")
+    page.evaluate("window.stayedOnThisPage = true")
     page.locator("[data-final=true]").wait_for(timeout=20_000)
     assert page.get_by_test_id("call-phase").inner_text() == "Completed"
     assert page.get_by_test_id("leg2-status").inner_text() == "completed"
+    assert page.evaluate("window.stayedOnThisPage") is True
 
 
 def test_an_agent_sees_a_dnd_warning_before_dialling(page, app_on_sandbox, agent, exophone):
@@ -37,8 +39,11 @@ def test_an_agent_connects_a_customer_to_a_flow(page, app_on_sandbox, agent, exo
     page.get_by_label("Flow").select_option(label=str(flow))
     page.get_by_role("button", name="Connect to flow").click()
     page.wait_for_url("**/calls/*/")
+    assert page.title() == "Flow call to +91 98765 43210 · Exotel Dashboard"
+    page.evaluate("window.stayedOnThisPage = true")
     page.locator("[data-final=true]").wait_for(timeout=20_000)
     assert page.get_by_test_id("call-phase").inner_text() == "Completed"
+    assert page.evaluate("window.stayedOnThisPage") is True
 
 
 def test_a_bad_number_shows_an_error_beside_the_field(page, agent, exophone):
