@@ -24,7 +24,7 @@ ROW = (
 )
 # No audio is fetched until the button is pressed: static/app/play_recording.js puts the player in its place.
 PLAY_BUTTON = (
-    '<button type="button" class="btn btn-sm btn-outline-secondary play-recording" data-src="{}" '
+    '<button type="button" class="btn btn-sm btn-outline-secondary py-0 play-recording" data-src="{}" '
     'aria-label="Play recording of the call at {}" title="Play recording">▶</button>'
 )
 

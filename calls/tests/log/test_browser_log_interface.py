@@ -5,10 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from calls.tests.factories import make_call
 from exotel_dashboard.testing import log_in
+from exotel_dashboard.tests.test_browser_every_page import FAILING_IMPACTS, WCAG_TAGS
 
 from .wrap_ups import make_dispositions, wrap_up
 
@@ -16,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
-ONE_LINE = 48  # px: a table-sm row of one line is ~33 (39 with a play button); two lines would be ~56
+ONE_LINE = 40  # px: a row of one line is ~29 (a play button too); two lines would be ~49
 
 
 @pytest.fixture
@@ -105,3 +107,22 @@ def test_the_sorted_column_says_so_and_its_link_says_what_clicking_does(page, ma
     page.get_by_role("link", name="Duration, sort descending").click()
     page.wait_for_url("**sort=-duration*")
     assert page.get_by_role("columnheader", name="Duration").get_attribute("aria-sort") == "descending"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_log_with_its_filters_open_chips_and_errors_passes_axe(page, manager, busy_log, viewport):
+    """The every-page check opens the log bare; here with what only a query shows."""
+    log_in(page, manager)
+    page.set_viewport_size(viewport)
+    axe = Axe()
+    for query in ["?status=busy&direction=inbound&sort=-duration", "?created_from=yesterday&number_ends=12"]:
+        page.goto(f"/calls/{query}")
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        )
+        failing = [
+            (violation["id"], [node["target"] for node in violation["nodes"][:3]])
+            for violation in results.response["violations"]
+            if violation["impact"] in FAILING_IMPACTS
+        ]
+        assert failing == [], query
