@@ -507,3 +507,14 @@ def test_a_refresh_waiting_for_a_worker_keeps_the_page_polling_until_it_answers(
     assert "hx-get" in re.search(r'<div id="call-status"[^>]*>', still_waiting).group(0)
     other = make_call(agent=agent, status="completed", sid="d" * 32)
     assert "refresh" not in shown_now(status_fragment(agent_client, other, refresh=shown["refresh"]))
+
+
+def test_a_poll_costs_a_fixed_handful_of_queries(
+    manager_client, agent, exophone, flow, django_assert_num_queries
+):
+    call = make_call(agent=agent, exophone=exophone, flow=flow, status="in-progress")
+    for number in range(5):
+        call.events.create(source="callback", status="in-progress", dedupe_key=f"poll-{number}")
+    shown = shown_now(page(manager_client, call))
+    with django_assert_num_queries(6):  # session, user, profile, groups; the call with its relations; events
+        status_fragment(manager_client, call, **shown)
