@@ -18,6 +18,8 @@ from .tables import rupees
 # change when a filter does.
 KEPT = ("sort", "per_page")
 LONGEST_VALUE = 60
+# Cleaned values that filter nothing, e.g. "has_recording=maybe" or "from_number=,": no chip.
+NOTHING = (None, "", [])
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,7 @@ def active_filters(filterset, query, path) -> list[Chip]:
             )
         elif name not in cleaned:
             chips.append(Chip(label, shortened(", ".join(values)), link(path, without(query, name))))
-        elif cleaned[name] not in (
-            None,
-            "",
-            [],
-        ):  # else the field filters nothing, e.g. "has_recording=maybe"
+        elif cleaned[name] not in NOTHING:
             chips.append(Chip(label, in_words(name, field, cleaned[name]), link(path, without(query, name))))
     return chips
 

@@ -1,4 +1,4 @@
-"""Questions asked of the log one link each: the filters they set, and whether they are the query."""
+"""Questions often asked of the log, one link each: the filters they set, and whether they are the query."""
 
 from dataclasses import dataclass
 
