@@ -296,7 +296,7 @@ for _zone_setting in ("TIME_ZONE", "EXOTEL_TIMEZONE"):
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ImproperlyConfigured(f"{_zone_setting} is not a known time zone: {exc}") from exc
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 # Every process logs one line per record to stdout: LOG_FORMAT=text for people (the default here), json for a
 # log collector (production's default). Callback tokens are redacted from both (exotel_dashboard/logs.py).
