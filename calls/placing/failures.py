@@ -17,26 +17,30 @@ def refuses_caller_id(exc) -> bool:
     )
 
 
+def exotels_answer(exc) -> str:
+    code = getattr(exc, "http_status", None)
+    return f"Exotel answered {code}: {exc}" if code else f"Exotel said: {exc}"
+
+
 def plain_reason(exc) -> str:
     message = str(exc)
     lowered = message.lower()
+    answer = exotels_answer(exc)
     if refuses_caller_id(exc):
         return (
             "Exotel does not accept this caller ID: it is not an ExoPhone of the account. It is no longer "
-            f"offered; an admin can re-enable it once Exotel accepts it. Exotel said: {message}"
+            f"offered; an admin can re-enable it once Exotel accepts it. {answer}"
         )
     if isinstance(exc, ExotelRejected):
         if "ndnc" in lowered or "dnd" in lowered:
-            return (
-                f"The customer's number is on the Do Not Disturb registry (TRAI NCPR). Exotel said: {message}"
-            )
+            return f"The customer's number is on the Do Not Disturb registry (TRAI NCPR). {answer}"
         if exc.http_status == 401:
             return "Exotel refused our credentials: an admin must check the API key and token."
         if exc.http_status == 402:
-            return f"The Exotel account is out of balance or over its plan. Exotel said: {message}"
+            return f"The Exotel account is out of balance or over its plan. {answer}"
         if exc.http_status == 403:
-            return f"Exotel does not allow this call. Exotel said: {message}"
-        return f"Exotel refused the call: {message}"
+            return f"Exotel does not allow this call. {answer}"
+        return f"Exotel refused the call. {answer}"
     if isinstance(exc, ExotelCouldNotOriginate):
         return "Exotel could not reach the number (no route to the operator). Try again in a few minutes."
     if isinstance(exc, ExotelUnreachable):
