@@ -65,6 +65,7 @@ def test_the_page_follows_a_call_from_queued_to_its_recording_without_reloading(
     first = timer.inner_text()
     expect(timer).not_to_have_text(first, timeout=3_000)  # it ticks in the browser
     assert page.get_by_test_id("event").count() >= 2  # the connect's answer, the agent answering, …
+    expect(page.get_by_test_id("wrap-up-while-live")).to_be_visible()
 
     page.locator("[data-final=true]").wait_for(timeout=20_000)
     expect(status).to_have_text("Completed")
@@ -78,6 +79,9 @@ def test_the_page_follows_a_call_from_queued_to_its_recording_without_reloading(
     assert announced[0] == "Queued" and announced[-1] == "Completed"
     assert all(before != after for before, after in pairwise(announced)), announced
     assert page.locator("#wrap-up select").evaluate("field => field === document.activeElement")
+    expect(
+        page.get_by_test_id("wrap-up-while-live")
+    ).to_be_hidden()  # "notes while you talk" went with the call
 
 
 def test_refresh_shows_exotels_answer_and_the_time_line_in_place(
