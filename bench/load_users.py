@@ -198,17 +198,27 @@ def post_twice_at_once(client, form, headers):
     return responses
 
 
+SHOWN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+
+
+def shown(page, before):
+    """What the page shows now, sent back with each poll as htmx does, so unchanged parts are not resent."""
+    return dict(before, **dict(SHOWN.findall(page.text))) if page is not None else before
+
+
 def watch(client, placed):
-    """The call's page, then its status fragment every second (htmx) until final, then the page again."""
+    """The call's page, then its status fragment every second (htmx) until final: the page is not reloaded."""
     path = f"/calls/{placed['id']}/"
-    client.request("call page", "GET", path)
+    showing = shown(client.request("call page", "GET", path), {})
     begin = time.monotonic()
     while not client.run.stop.is_set() and time.monotonic() - begin < WATCH_CAP:
         time.sleep(1)
-        fragment = client.request("status poll", "GET", path + "status/", headers={"HX-Request": "true"})
+        fragment = client.request(
+            "status poll", "GET", path + "status/", params=showing, headers={"HX-Request": "true"}
+        )
+        showing = shown(fragment, showing)
         if fragment is not None and 'data-final="true"' in fragment.text:
             placed["watched"] = "final"
-            client.request("call page", "GET", path)  # HX-Refresh: the whole page once the call has ended
             return
     placed["watched"] = "stopped"
 
