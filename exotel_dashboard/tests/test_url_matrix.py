@@ -3,6 +3,8 @@
 A URL added without a row here fails `test_every_url_is_in_the_matrix`, so the matrix stays complete.
 """
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin as django_admin
@@ -81,6 +83,8 @@ def world(sandbox, settings, agent, exophone, flow):
     call = make_call(
         sid=exotel_call["sid"], agent=agent, status="completed", recording_url=exotel_call["recording_url"]
     )
+    # An earlier call with the same customer, so the call page shows its customer history too.
+    make_call(sid=None, agent=agent, status="busy", date_created=call.date_created - timedelta(days=1))
     event = CallEvent.objects.create(call=call, source="details", dedupe_key="matrix", status="completed")
     missed = MissedCustomer.objects.create(
         number="+919812345699",  # not the world call's customer, whose talk would resolve the row
