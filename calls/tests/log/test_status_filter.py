@@ -35,3 +35,10 @@ def test_every_status_or_none_ticked_lists_every_call(manager_client, one_call_p
 def test_a_status_no_call_has_is_an_empty_table_not_an_error(manager_client):
     make_call(sid="done", status="completed")
     assert selected(manager_client, "status=busy&status=failed") == set()
+
+
+def test_the_status_boxes_use_the_words_of_the_badges(manager_client):
+    labels = dict(manager_client.get("/calls/").context["filter"].form.fields["status"].choices)
+    assert labels["unknown"] == "Checking with Exotel"  # as the call page and the log's badge say
+    assert labels["lost"] == "Unknown to Exotel"
+    assert labels["pending"] == "Pending" and labels["queued"] == "Queued"  # two boxes, two words
