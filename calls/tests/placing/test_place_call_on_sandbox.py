@@ -75,7 +75,7 @@ def test_a_dnd_number_is_not_placed_with_a_plain_reason(app_on_sandbox, agent, e
     call.refresh_from_db()
     assert call.status == "not-placed"
     assert "Do Not Disturb" in call.error_message
-    assert "Exotel answered 403: " in call.error_message  # the code and Exotel's own words, as its time line shows
+    assert "Exotel answered 403: " in call.error_message  # the code and Exotel's words, as on its time line
 
 
 def test_a_number_exotel_cannot_originate_is_not_placed_and_not_retried(app_on_sandbox, agent, exophone):
