@@ -3,7 +3,8 @@
     gunicorn exotel_dashboard.wsgi
 
 Environment: PORT (default 8000) and BIND (default 127.0.0.1:$PORT; 0.0.0.0:$PORT to take connections from
-other hosts), WEB_CONCURRENCY (worker processes, default 2), GUNICORN_TIMEOUT (seconds, default 30),
+other hosts), WEB_CONCURRENCY (worker processes, default 2), GUNICORN_THREADS (threads per worker, default 1:
+sync workers), GUNICORN_TIMEOUT (seconds, default 30),
 FORWARDED_ALLOW_IPS (the proxies trusted to say a request came over HTTPS, default 127.0.0.1,::1),
 LOG_FORMAT (json or text, default json), LOG_LEVEL (default INFO), GUNICORN_ACCESS_LOG (true: gunicorn's own
 access log too; the app already logs one line per request, with the user and the call, see ops/middleware.py).
@@ -16,8 +17,12 @@ from lib.logs import gunicorn_logging_config, log_format
 wsgi_app = "exotel_dashboard.wsgi"
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"
 
-# Sync workers: each request holds one worker, and no view waits on Exotel (background tasks do).
+# No view waits on Exotel (background tasks do), but a login hashes its password for a good part of a second
+# of CPU. With GUNICORN_THREADS above 1 each worker is a gthread worker: a login holds one thread, and the
+# worker's other threads go on answering (the hash releases the GIL); the login's CPU still competes.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30
 # Behind a proxy that keeps connections open to us.

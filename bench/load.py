@@ -17,8 +17,9 @@ import threading
 import time
 
 import requests
+from common import machine_measure, show
 from load_report import baseline, report, sandbox_truth, settle, task_rows
-from load_users import TIMEOUT, Run, Stats, agent, manager
+from load_users import TIMEOUT, Run, Stats, agent, login_burst, manager
 from load_workers import db_workers, kill_worker, run_prod_processes
 from procs import CpuSampler
 
@@ -40,14 +41,41 @@ def parse_args():
         "--settle-minutes", type=float, default=10, help="most to wait after the load for every call to end"
     )
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--login-burst", type=int, default=0, help="people logging in at once, as a shift starts; 0: none"
+    )
+    parser.add_argument("--burst-seconds", type=float, default=30, help="the logins spread evenly over these")
+    parser.add_argument(
+        "--burst-at",
+        type=float,
+        default=None,
+        help="seconds into the load; default: the middle",
+    )
     args = parser.parse_args()
     if args.minutes <= 0 or args.agents < 1 or args.managers < 0 or not 0 <= args.kill_worker_at < 1:
         parser.error("--minutes > 0, --agents >= 1, --managers >= 0 and 0 <= --kill-worker-at < 1")
+    if args.burst_at is None:
+        args.burst_at = max(0.0, (args.minutes * 60 - args.burst_seconds) / 2)
+    if args.login_burst < 0 or args.burst_seconds <= 0 or args.burst_at < 0:
+        parser.error("--login-burst >= 0, --burst-seconds > 0 and --burst-at >= 0")
+    if args.login_burst and args.burst_at + args.burst_seconds > args.minutes * 60:
+        parser.error("the burst (--burst-at + --burst-seconds) must end within --minutes of load")
     return args
+
+
+def burst(run, start, groups):
+    """The login burst, with the CPU it and everything else used meanwhile."""
+    begin = start + run.args.burst_at
+    if run.stop.wait(max(0.0, begin - time.monotonic())):
+        return
+    cpu = CpuSampler(groups)
+    login_burst(run, begin)
+    run.burst_window = (begin, time.monotonic(), cpu.shares())
 
 
 def main():
     args = parse_args()
+    show("machine measure", machine_measure())
     health = requests.get(args.app.rstrip("/") + "/healthz", timeout=10)
     if health.status_code != 200:
         raise SystemExit(f"{args.app}/healthz answers {health.status_code}: {health.text[:200]}")
@@ -63,6 +91,9 @@ def main():
     threads += [threading.Thread(target=manager, args=(run, i), daemon=True) for i in range(args.managers)]
     if args.kill_worker_at > 0:
         threads.append(threading.Thread(target=kill_worker, args=(run, start), daemon=True))
+    if args.login_burst:
+        groups = run_prod_processes(args.database_url)
+        threads.append(threading.Thread(target=burst, args=(run, start, groups), daemon=True))
     for i, thread in enumerate(threads):
         thread.start()
         if i < args.agents + args.managers:

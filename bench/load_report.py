@@ -14,6 +14,7 @@ from load_users import AGENTS, SCENARIO, WATCH_CAP
 FINAL = {"completed", "busy", "no-answer", "failed", "canceled", "not-placed"}
 KINDS = [
     "login",
+    "burst login",
     "new-call form",
     "number lookup",
     "place call",
@@ -155,6 +156,7 @@ def report(run, calls, truth, tasks, times, machine):
         stats.times["callbacks"].append((start + entry["epoch"] - wall_start - ms / 1000, ms))
         if entry["outcome"] != "delivered":
             stats.errors["callbacks"] += 1
+            stats.failed["callbacks"].append(start + entry["epoch"] - wall_start - ms / 1000)
     late_errors = len(failed_callbacks) - stats.errors["callbacks"]
     for entry in failed_callbacks[:5]:
         stats.samples.append(f"callback {entry['event_type']} call {entry['url'][-60:]}: {entry['error']}")
@@ -199,6 +201,8 @@ def report(run, calls, truth, tasks, times, machine):
     )
     for sample in stats.samples:
         show("  error", sample)
+
+    burst_ok = burst_figures(run, start, ramp_end, start + load_seconds)
 
     wrong, lost, twice = check_calls(calls, truth)
     doubles = [placed for placed in run.placed if placed["double"]]
@@ -246,7 +250,7 @@ def report(run, calls, truth, tasks, times, machine):
     show("tasks", f"{dict(sorted(counts.items()))}; failed: {failed_tasks}")
     bad_doubles = len(doubles) - double_ok + shared_keys
     ok = errors == 0 and not wrong and not lost and not twice and bad_doubles == 0 and failed_tasks == 0
-    ok = ok and kill_ok
+    ok = ok and kill_ok and burst_ok
     show("result", "OK" if ok else "FAILED")
     return 0 if ok else 1
 
@@ -276,3 +280,53 @@ def kill_figures(run, running):
         "", f"restarted: yes, pid {restarted[0]} after {restarted[1]:.1f} s" if restarted else "restarted: NO"
     )
     return restarted is not None
+
+
+BURST_TARGET_MS = 250  # issue #18: other requests' p95 during a burst of logins
+
+
+def burst_figures(run, start, ramp_end, end):
+    """Other requests (every kind but logins) before, during and after the login burst; the logins' own times.
+
+    "During" runs from the first burst login to the end of the last one. False if the burst did not happen.
+    """
+    args, stats = run.args, run.stats
+    if not args.login_burst:
+        return True
+    if run.burst_window is None:
+        show("login burst", "NOT done: the load ended first")
+        return False
+    begin, finished, cpu = run.burst_window
+    logins = sorted(ms for _, ms, _ in run.burst)
+    failed = sum(not ok for _, _, ok in run.burst)
+    asked = f"{args.login_burst} asked for in {args.burst_seconds:g} s"
+    show(
+        "login burst",
+        f"{len(logins)} logins ({asked}) from {begin - start:.0f} s to {finished - start:.0f} s",
+    )
+    show(
+        "",
+        f"a login (page and post): p50 {percentile(logins, 0.5):.0f} ms, "
+        f"p95 {percentile(logins, 0.95):.0f} ms, max {max(logins, default=0):.0f} ms; failed {failed}",
+    )
+    show(
+        "",
+        f"the CPUs {cpu['busy']:.0%} busy during it: run-prod's processes {cpu['run-prod']:.0%}, PostgreSQL "
+        f"{cpu['postgres']:.0%}, this bench {cpu['bench']:.0%}, other processes {cpu['others']:.0%}",
+    )
+    others = [kind for kind in stats.times if kind not in ("login", "burst login")]
+    phases = {"before": (ramp_end, begin), "during": (begin, finished), "after": (finished, end)}
+    show("other requests", f"{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>9}")
+    p95s, errors_during = {}, 0
+    for phase, (low, high) in phases.items():
+        values = sorted(ms for kind in others for started, ms in stats.times[kind] if low <= started < high)
+        errors = sum(low <= started < high for kind in others for started in stats.failed[kind])
+        p95s[phase] = percentile(values, 0.95)
+        errors_during += errors if phase == "during" else 0
+        figures = f"{percentile(values, 0.5):9.1f}{p95s[phase]:9.1f}{max(values, default=0):9.1f}"
+        show(f"  {phase}", f"{len(values):7d}{figures}{errors:9d}")
+    if p95s["before"]:
+        show("", f"p95 during the burst: {p95s['during'] / p95s['before']:.1f}x the p95 before it (same run)")
+    met = p95s["during"] <= BURST_TARGET_MS and errors_during == 0
+    show("burst target", f"p95 during <= {BURST_TARGET_MS} ms and 0 errors: {'met' if met else 'NOT met'}")
+    return True

@@ -45,6 +45,7 @@ class Stats:
         self.times = collections.defaultdict(list)  # kind: [(started, ms)], started in time.monotonic()
         self.errors = collections.Counter()
         self.samples = []  # the first few errors, for the report
+        self.failed = collections.defaultdict(list)  # kind: [started] of the errors
 
     def add(self, kind, started, ok, what):
         ms = (time.monotonic() - started) * 1000
@@ -52,6 +53,7 @@ class Stats:
             self.times[kind].append((started, ms))
             if not ok:
                 self.errors[kind] += 1
+                self.failed[kind].append(started)
                 if len(self.samples) < 10:
                     self.samples.append(f"{kind}: {what}")
 
@@ -67,6 +69,8 @@ class Run:
         self.placed = []  # {"id", "digits", "user", "double", "ids", "watched"}
         self.logged_in = []  # when each session had logged in (time.monotonic())
         self.kill = None
+        self.burst = []  # each burst login, the login page and its post: (started, ms, ok)
+        self.burst_window = None  # (first login started, last one ended, CPU shares meanwhile)
 
 
 class Client:
@@ -98,14 +102,14 @@ class Client:
         self.run.stats.add(kind, started, ok, what)
         return response if ok else None
 
-    def login(self, username, password):
-        page = self.request("login", "GET", "/login/")
+    def login(self, username, password, kind="login"):
+        page = self.request(kind, "GET", "/login/")
         token = page and hidden(page.text, "csrfmiddlewaretoken")
         if not token:
             return False
         data = {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": ""}
         headers = {"Referer": self.base + "/login/"}
-        return self.request("login", "POST", "/login/", data=data, headers=headers, expect=302) is not None
+        return self.request(kind, "POST", "/login/", data=data, headers=headers, expect=302) is not None
 
 
 def hidden(html, name):
@@ -234,6 +238,32 @@ def agent(run, number):
         if placed:
             watch(client, placed)
         run.stop.wait(client.rng.uniform(1, 4))  # the agent notes the outcome
+
+
+def login_burst(run, begin):
+    """A shift starting: --login-burst people log in, evenly spread over --burst-seconds from `begin` on.
+
+    Each opens the login page and posts it, as agents and the manager in turn, then does nothing more: what
+    the burst costs everyone else is the logins themselves.
+    """
+    args = run.args
+    people = [*AGENTS, MANAGER]
+
+    def log_in(number):
+        client = Client(run, random.Random())
+        started = time.monotonic()
+        ok = client.login(*people[number % len(people)], kind="burst login")
+        with run.lock:
+            run.burst.append((started, (time.monotonic() - started) * 1000, ok))
+
+    threads = []
+    for number in range(args.login_burst):
+        if run.stop.wait(max(0.0, begin + number * args.burst_seconds / args.login_burst - time.monotonic())):
+            break
+        threads.append(threading.Thread(target=log_in, args=(number,), daemon=True))
+        threads[-1].start()
+    for thread in threads:
+        thread.join(timeout=2 * TIMEOUT + 5)
 
 
 def local_minute(moment):
