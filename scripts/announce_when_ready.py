@@ -49,11 +49,15 @@ def greeting(base_url, sandbox_url, logins):
 
 
 def main():
+    # A process started in the background of a script inherits SIGINT ignored; Ctrl-C must still end this one.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     base_url = os.environ["PUBLIC_BASE_URL"].rstrip("/")
     sandbox_url = os.environ.get("EXOTEL_API_URL", "").rstrip("/")
     wait_until_answers(f"{base_url}/login/")
     print(greeting(base_url, sandbox_url, os.environ.get("DEMO_LOGINS", "")), flush=True)
-    signal.pause()
+    while True:  # not signal.pause(): a signal that lands just before it would be noticed only by the next one
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,8 @@ def test_tab_reaches_each_days_bar_by_its_name_and_enter_opens_that_days_calls(p
         names.append(page.evaluate("document.activeElement.getAttribute('aria-label')"))
     assert names == ["2 Dec: 0 calls, 0 answered", "3 Dec: 2 calls, 1 answered", "4 Dec: 0 calls, 0 answered"]
     page.keyboard.press("Shift+Tab")
-    focused = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert focused != "none"  # the browser's focus ring shows which bar Enter opens
+    ring = page.evaluate("getComputedStyle(document.activeElement.querySelector('.chart-slot')).strokeWidth")
+    assert ring == "3px"  # a ring round the column shows which bar Enter opens
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "created_from=2026-12-03" in page.url
