@@ -56,7 +56,7 @@ def main():
     sandbox_url = os.environ.get("EXOTEL_API_URL", "").rstrip("/")
     wait_until_answers(f"{base_url}/login/")
     print(greeting(base_url, sandbox_url, os.environ.get("DEMO_LOGINS", "")), flush=True)
-    while True:  # not signal.pause(): a signal that lands just before it would be noticed only by the next one
+    while True:  # not signal.pause(): a signal landing just before it would wait for the next one
         time.sleep(0.5)
 
 
