@@ -47,6 +47,7 @@ class ExplainedListMixin:
     paginate_by = None
     table_pagination = {"per_page": 50}
     max_page = 100_000
+    far_page_help = "narrow the calls down with the filters."
     max_per_page = 500
 
     def query_errors(self):
@@ -58,7 +59,7 @@ class ExplainedListMixin:
         if page and not (page.isascii() and page.isdigit() and page.strip("0")):
             errors.append(f"Page {page[:20]!r} does not exist: pages are numbered from 1.")
         elif page and not whole_number(page, at_least=1, at_most=self.max_page):
-            errors.append(f"Page {page[:20]} is too far to fetch: narrow the calls down with the filters.")
+            errors.append(f"Page {page[:20]} is too far to fetch: {self.far_page_help}")
         per_page = self.request.GET.get("per_page", "")
         if per_page and not whole_number(per_page, at_least=1, at_most=self.max_per_page):
             errors.append(
@@ -70,7 +71,7 @@ class ExplainedListMixin:
         self.errors = self.query_errors()
         if self.errors:
             request.GET = request.GET.copy()
-            for name in ("sort", "page", "per_page"):
+            for name in ("sort", "page", "per_page", "cursor"):
                 request.GET.pop(name, None)
         return super().get(request, *args, **kwargs)
 

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -10,11 +9,8 @@ from calls.templatetags.phone_links import phone_link
 from lib.durations import clock
 
 from .filters import person_name
+from .sorts import LogSort
 
-# The columns the log sorts by; the saved views' form checks a view's sort against them too.
-SORT_KEYS = frozenset({"date_created", "duration", "price"})
-SORT_HELP = "choose date, duration or price."
-# The cells follow Meta.fields; the agent's only when it is shown.
 # The table does not wrap (class text-nowrap): a row stays one line high at desktop width. Names may wrap
 # where there is no room, rather than push the last columns out of sight.
 ROW = (
@@ -30,7 +26,7 @@ PLAY_BUTTON = (
 
 
 class CallTable(tables.Table):
-    """The log's headings, sorting and paging; `rows_html` writes the page's rows in one pass.
+    """The log's headings and sorting; `rows_html` writes the page's rows in one pass (paging: paging.py).
 
     At a million calls, django-tables2's cell-by-cell rendering was most of a page's time, and a template loop
     over the rows still 0.2 ms a row (bench/call_log.py).
@@ -101,19 +97,17 @@ class CallTable(tables.Table):
         )
 
     def order_date_created(self, queryset, is_descending):
-        direction = "-" if is_descending else ""
-        return queryset.order_by(f"{direction}date_created", f"{direction}id"), True
+        return self._order(queryset, "date_created", is_descending)
 
     def order_duration(self, queryset, is_descending):
-        return self._order_with_tiebreak(queryset, "duration", is_descending)
+        return self._order(queryset, "duration", is_descending)
 
     def order_price(self, queryset, is_descending):
-        return self._order_with_tiebreak(queryset, "price", is_descending)
+        return self._order(queryset, "price", is_descending)
 
     @staticmethod
-    def _order_with_tiebreak(queryset, field, is_descending):
-        column = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
-        return queryset.order_by(column, "-date_created", "-id"), True
+    def _order(queryset, name, is_descending):
+        return queryset.order_by(*LogSort(f"-{name}" if is_descending else name).order_by()), True
 
 
 def short_date(moment, this_year):

@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
-from django_tables2.data import TableQuerysetData
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from audit.models import Action
 from audit.services import audit_record
@@ -15,25 +14,15 @@ from lib.lists import ExplainedListMixin, count_at_most, how_many
 from lib.roles import is_manager, manager_required, role_required
 
 from .active_filters import active_filters, clear_all_url
+from .cursors import read_cursor
 from .export import csv_rows
 from .filters import CallFilter
+from .paging import PAGES_BY_NUMBER, Pager
 from .presets import presets
-from .tables import SORT_HELP, SORT_KEYS, CallTable
+from .sorts import SORT_HELP, SORT_KEYS, LogSort
+from .tables import CallTable
 
 COUNT_LIMIT = 10_000  # exact up to here; "more than 10,000" beyond
-
-
-class IdsFirst(TableQuerysetData):
-    """The log's rows, a page's ids found first: sorting and skipping read index entries, not whole rows.
-
-    With a million calls, page 2,000 (OFFSET 99,950) and the DISTINCT that status and direction filters add
-    took 300-600 ms over whole rows joined to their agent, ExoPhone and flow (bench/call_log.py).
-    """
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            return self.data.filter(pk__in=self.data.values("pk")[key])
-        return super().__getitem__(key)
 
 
 @method_decorator(role_required, name="dispatch")
@@ -43,6 +32,8 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
     template_name = "calls/log.html"
     sort_keys = SORT_KEYS
     sort_help = SORT_HELP
+    max_page = PAGES_BY_NUMBER
+    far_page_help = f"pages 1 to {PAGES_BY_NUMBER} open by number, and Next goes on from there."
 
     def get_queryset(self):
         return calls_visible_to(self.request.user)
@@ -50,18 +41,32 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         return super().get_filterset_kwargs(filterset_class) | {"show_agent": is_manager(self.request.user)}
 
-    def get_table_data(self):
-        return IdsFirst(super().get_table_data().select_related("wrap_up__disposition"))
-
     def get_table_kwargs(self):
         return {"exclude": () if is_manager(self.request.user) else ("agent",)}
 
+    def get_table(self, **kwargs):
+        """The table sorted as asked, and the page of it that the page number or the cursor names."""
+        table = self.get_table_class()(data=self.object_list, **kwargs)
+        RequestConfig(self.request, paginate=False).configure(table)
+        self.count = None if self.filterset.form.errors else count_at_most(self.object_list, COUNT_LIMIT)
+        sort = LogSort(str(table.order_by[0]))
+        query = self.request.GET
+        cursor, problem = read_cursor(query.getlist("cursor"), sort)
+        if problem:
+            self.errors.append(problem)
+        calls = self.object_list.select_related("wrap_up__disposition").order_by(*sort.order_by())
+        per_page = int(query.get("per_page") or self.table_pagination["per_page"])
+        pager = Pager(
+            table, calls, sort, per_page=per_page, count=self.count, query=query, path=self.request.path
+        )
+        table.page = pager.page(int(query.get("page") or 1), cursor)
+        return table
+
     def get_context_data(self, **kwargs):
-        """The count of what the filters select: the page's only count (the paginator is lazy)."""
+        """The count of what the filters select: the page's only count."""
         context = super().get_context_data(**kwargs)
-        if not self.filterset.form.errors:
-            count = count_at_most(self.object_list, COUNT_LIMIT)
-            context["result_count"] = how_many(count, COUNT_LIMIT, "call", "calls")
+        if self.count is not None:
+            context["result_count"] = how_many(self.count, COUNT_LIMIT, "call", "calls")
         query, path = self.request.GET, self.request.path
         chips = active_filters(self.filterset, query, path)
         return context | {

@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from accounts.models import SavedView
 from calls.log.filters import CallFilter
-from calls.log.tables import SORT_HELP, SORT_KEYS
+from calls.log.sorts import SORT_HELP, SORT_KEYS
 from calls.models import Call
 from lib.lists import sort_error
 from lib.roles import is_manager

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from accounts.models import SavedView
 
-# Paging is where the user happened to be, not part of what they want to see again.
-DROPPED_KEYS = {"page"}
+# Paging (a page number, a cursor) is where the user happened to be, not part of what they want to see again.
+DROPPED_KEYS = {"page", "cursor"}
 
 
 def normalise_query(query: str) -> str:
