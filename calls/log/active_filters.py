@@ -64,7 +64,8 @@ def clear_all_url(query, path):
 def without(query, name, value=None):
     """The query less one value of a field (every value when None), from the first page."""
     rest = query.copy()
-    rest.pop("page", None)
+    for paging in ("page", "cursor"):
+        rest.pop(paging, None)
     rest.setlist(name, [] if value is None else [kept for kept in rest.getlist(name) if kept != value])
     return rest
 

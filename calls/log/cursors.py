@@ -47,6 +47,7 @@ def cursor_text(cursor):
 
 def read_cursor(texts, sort):
     """(Cursor or None, words for what is wrong or None) from the query's cursor values, for this sort."""
+    texts = [text for text in texts if text]  # "cursor=" from a hand-made link: no cursor
     if not texts:
         return None, None
     text = texts[0]

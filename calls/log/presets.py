@@ -51,7 +51,7 @@ def filters_of(query):
     return {
         (name, value)
         for name, values in query.lists()
-        if name not in (*KEPT, "page")
+        if name not in (*KEPT, "page", "cursor")
         for value in values
         if value
     }

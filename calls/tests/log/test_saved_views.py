@@ -42,6 +42,11 @@ def test_the_saved_query_is_normalised_and_keeps_only_what_the_log_reads(manager
     assert SavedView.objects.get().query == "sort=price&status=busy&status=completed"
 
 
+def test_a_saved_view_keeps_the_sort_but_not_the_place_in_the_pages(manager_client):
+    save(manager_client, "Deep", "status=busy&sort=-price&cursor=WyItcHJpY2UiXQ:abc&page=4")
+    assert SavedView.objects.get().query == "sort=-price&status=busy"
+
+
 def test_an_agent_filter_is_not_kept_for_agents(client, agent, other_agent):
     client.force_login(agent)
     save(client, "Mine", f"agent={other_agent.pk}&direction=inbound")
