@@ -1,0 +1,30 @@
+"""Exotel's status callbacks skip the middleware made for people: sessions, users, messages, CSP, time zones,
+htmx, lockouts. A callback carries no cookie and gets a plain-text answer; its view checks the token itself.
+
+What stays: the request log and SecurityMiddleware (above this one), the ALLOWED_HOSTS check and the view's
+own answers (docs/architecture.md §3). A path under the prefix that names no view goes the usual way, to the
+usual 404 page. Measured with bench/callbacks.py --floor (bench/README.md).
+"""
+
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+CALLBACKS_PREFIX = "/callbacks/"
+
+
+class CallbacksBypassMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(CALLBACKS_PREFIX):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        request.get_host()  # DisallowedHost (400) for a host not allowed, as CommonMiddleware would
+        # The zone of whoever this worker served last stays active until a middleware below deactivates it.
+        timezone.deactivate()
+        request.resolver_match = match
+        return match.func(request, *match.args, **match.kwargs)
