@@ -1,10 +1,18 @@
-"""Realistic calls in bulk, for benchmarks and for trying the log with a million rows."""
+"""Realistic calls in bulk, for benchmarks and for trying the log with ten million rows.
+
+The same seed makes the same calls on every database. PostgreSQL gets them by COPY, other databases by
+bulk_create (bench/README.md, "export.py", has the rates). Each batch is its own
+transaction and skips the calls an earlier run of the same seed already made, so a seed run again, or after
+an interruption, ends with the same calls and no duplicates.
+"""
 
 import random
-import uuid
+from bisect import bisect
 from datetime import timedelta
 from decimal import Decimal
+from itertools import accumulate
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import AgentProfile
@@ -12,77 +20,146 @@ from exonumbers.models import ExoPhone, Flow
 
 from .models import Call, Direction, Status
 
-OUTCOMES = [  # (status, weight, answered by the customer)
-    (Status.COMPLETED, 62, True),
-    (Status.NO_ANSWER, 18, False),
-    (Status.BUSY, 12, False),
-    (Status.FAILED, 5, False),
-    (Status.CANCELED, 3, False),
+OUTCOMES = [  # (status, weight)
+    (Status.COMPLETED, 62),
+    (Status.NO_ANSWER, 18),
+    (Status.BUSY, 12),
+    (Status.FAILED, 5),
+    (Status.CANCELED, 3),
 ]
 DIRECTIONS = [(Direction.OUTBOUND_API, 55), (Direction.INBOUND, 35), (Direction.OUTBOUND_DIAL, 10)]
 SPAN = timedelta(days=180)
+PRICE_PER_MINUTE = Decimal("0.60")
+# What each call gets from the seed; every other column of Call gets its default.
+SEEDED = (
+    "sid",
+    "status",
+    "direction",
+    "from_number",
+    "to_number",
+    "exophone_id",
+    "phone_number",
+    "flow_id",
+    "agent_id",
+    "date_created",
+    "date_updated",
+    "start_time",
+    "end_time",
+    "duration",
+    "conversation_duration",
+    "price",
+    "recording_url",
+    "leg1_status",
+    "leg2_status",
+)
 
 
-def _pick(rng, table):
-    return rng.choices([row[0] for row in table], weights=[row[1] for row in table])[0]
+class Picker:
+    """One of the choices, as often as its weight says: random.choices without its per-call set-up."""
+
+    def __init__(self, table):
+        self.values = [str(value) for value, _ in table]
+        self.cumulative = list(accumulate(weight for _, weight in table))
+        self.total = self.cumulative[-1]
+
+    def __call__(self, rng):
+        return self.values[bisect(self.cumulative, rng.random() * self.total)]
 
 
-def _customer(rng):
-    return f"+91{rng.choice('6789')}{rng.randrange(10**8, 10**9)}"
+class CallMaker:
+    """The values of SEEDED for one call after another, from the people and numbers in the database."""
+
+    def __init__(self, rng, now):
+        self.rng, self.now = rng, now
+        profiles = AgentProfile.objects.exclude(phone_number="").order_by("pk")
+        self.agents = list(profiles.values_list("user_id", "phone_number"))
+        self.exophones = list(ExoPhone.objects.order_by("pk").values_list("pk", "number"))
+        self.flows = list(Flow.objects.order_by("pk").values_list("pk", flat=True))
+        self.outcome, self.direction = Picker(OUTCOMES), Picker(DIRECTIONS)
+        self.span = int(SPAN.total_seconds())
+        self.prices = [minutes * PRICE_PER_MINUTE for minutes in range(16)]  # talk < 900 s: 15 minutes
+
+    def __call__(self):
+        rng = self.rng
+        status, direction = self.outcome(rng), self.direction(rng)
+        created = self.now - timedelta(seconds=rng.randrange(self.span))
+        completed, inbound = status == Status.COMPLETED, direction == Direction.INBOUND
+        talk = rng.randrange(5, 900) if completed else 0
+        ring = rng.randrange(3, 40)
+        # Outbound calls belong to an agent; half the inbound ones were answered by one.
+        has_agent = self.agents and (not inbound or rng.random() < 0.5)
+        agent, agent_phone = rng.choice(self.agents) if has_agent else (None, "")
+        exophone, exophone_number = rng.choice(self.exophones) if self.exophones else (None, "")
+        customer = f"+91{rng.choice('6789')}{rng.randrange(10**8, 10**9)}"
+        flow = rng.choice(self.flows) if self.flows and inbound and rng.random() < 0.6 else None
+        recorded = talk and rng.random() < 0.4
+        return (
+            f"{rng.getrandbits(128):032x}",
+            status,
+            direction,
+            customer if inbound else (agent_phone or customer),
+            (exophone_number or customer) if inbound else customer,
+            exophone,
+            exophone_number,
+            flow,
+            agent,
+            created,
+            created + timedelta(seconds=ring + talk + 2),
+            created,
+            created + timedelta(seconds=ring + talk),
+            ring + talk,
+            talk,
+            self.prices[-(-talk // 60)],
+            f"https://recordings.exotel.com/exotelrecordings/seed/{created:%Y%m%d}.mp3" if recorded else "",
+            Status.COMPLETED.value if not inbound or completed else status,
+            status,
+        )
 
 
-def build_call(rng, now, agents, exophones, flows):
-    status = _pick(rng, OUTCOMES)
-    direction = _pick(rng, DIRECTIONS)
-    created = now - timedelta(seconds=rng.randrange(int(SPAN.total_seconds())))
-    talk = rng.randrange(5, 900) if status == Status.COMPLETED else 0
-    ring = rng.randrange(3, 40)
-    # Outbound calls belong to an agent; half the inbound ones were answered by one.
-    has_agent = agents and (direction != Direction.INBOUND or rng.random() < 0.5)
-    agent, agent_phone = rng.choice(agents) if has_agent else (None, "")
-    exophone = rng.choice(exophones) if exophones else None
-    customer = _customer(rng)
-    inbound = direction == Direction.INBOUND
-    minutes = -(-talk // 60)
-    return Call(
-        sid=uuid.UUID(int=rng.getrandbits(128)).hex,
-        status=status,
-        direction=direction,
-        from_number=customer if inbound else (agent_phone or customer),
-        to_number=(exophone.number if exophone else customer) if inbound else customer,
-        exophone=exophone,
-        phone_number=exophone.number if exophone else "",
-        flow=rng.choice(flows) if flows and inbound and rng.random() < 0.6 else None,
-        agent=agent,
-        date_created=created,
-        date_updated=created + timedelta(seconds=ring + talk + 2),
-        start_time=created,
-        end_time=created + timedelta(seconds=ring + talk),
-        duration=ring + talk,
-        conversation_duration=talk,
-        price=Decimal(minutes) * Decimal("0.60"),
-        recording_url=f"https://recordings.exotel.com/exotelrecordings/seed/{created:%Y%m%d}.mp3"
-        if talk and rng.random() < 0.4
-        else "",
-        leg1_status=Status.COMPLETED if not inbound or status == Status.COMPLETED else status,
-        leg2_status=status,
-    )
+def seed_calls(*, count, batch_size=5000, seed=0, progress=None, now=None, copy=None):
+    """Make sure the first `count` calls of `seed` are in the log; returns how many were added.
 
-
-def seed_calls(*, count, batch_size=5000, seed=0, progress=None):
-    """Insert `count` calls in batches; returns how many were made."""
-    rng = random.Random(seed)
-    now = timezone.now()
-    agents = [
-        (p.user, p.phone_number) for p in AgentProfile.objects.exclude(phone_number="").select_related("user")
-    ]
-    exophones = list(ExoPhone.objects.all())
-    flows = list(Flow.objects.all())
-    made = 0
+    Calls are dated over the six months before `now`. `copy` (PostgreSQL only) is for tests comparing the two
+    ways: by default PostgreSQL gets COPY, other databases bulk_create.
+    """
+    make = CallMaker(random.Random(seed), now or timezone.now())
+    write = copy_calls if (connection.vendor == "postgresql" if copy is None else copy) else create_calls
+    made = added = 0
     while made < count:
-        batch = [build_call(rng, now, agents, exophones, flows) for _ in range(min(batch_size, count - made))]
-        Call.objects.bulk_create(batch)
+        batch = [make() for _ in range(min(batch_size, count - made))]
         made += len(batch)
+        with transaction.atomic():
+            kept = already_there([values[0] for values in batch])
+            missing = [values for values in batch if values[0] not in kept] if kept else batch
+            if missing:
+                write(missing)
+        added += len(missing)
         if progress:
             progress(made)
-    return made
+    return added
+
+
+def already_there(sids):
+    return set(Call.objects.filter(sid__in=sids).values_list("sid", flat=True))
+
+
+def create_calls(batch):
+    Call.objects.bulk_create([Call(**dict(zip(SEEDED, values, strict=True))) for values in batch])
+
+
+def copy_calls(batch):
+    defaults = default_values()
+    columns = ", ".join(connection.ops.quote_name(name) for name in [*SEEDED, *defaults])
+    defaults = tuple(defaults.values())
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY calls_call ({columns}) FROM STDIN") as copy:
+        for values in batch:
+            copy.write_row(values + defaults)
+
+
+def default_values():
+    """{column: value ready for the database} of Call's columns the seed leaves to their defaults."""
+    return {
+        field.column: field.get_db_prep_save(field.get_default(), connection)
+        for field in Call._meta.concrete_fields
+        if field.attname not in SEEDED and not field.primary_key
+    }
