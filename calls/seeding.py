@@ -6,13 +6,16 @@ transaction and skips the calls an earlier run of the same seed already made, so
 an interruption, ends with the same calls and no duplicates.
 """
 
+import json
 import random
 from bisect import bisect
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from itertools import accumulate
 
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from accounts.models import AgentProfile
@@ -52,6 +55,7 @@ SEEDED = (
     "leg1_status",
     "leg2_status",
 )
+BUILD_INDEXES_AFTER = 200_000  # calls
 
 
 class Picker:
@@ -123,23 +127,58 @@ def seed_calls(*, count, batch_size=5000, seed=0, progress=None, now=None, copy=
     ways: by default PostgreSQL gets COPY, other databases bulk_create.
     """
     make = CallMaker(random.Random(seed), now or timezone.now())
-    write = copy_calls if (connection.vendor == "postgresql" if copy is None else copy) else create_calls
+    copying = connection.vendor == "postgresql" if copy is None else copy
+    write = copy_calls if copying else create_calls
     made = added = 0
-    while made < count:
-        batch = [make() for _ in range(min(batch_size, count - made))]
-        made += len(batch)
-        with transaction.atomic():
-            kept = already_there([values[0] for values in batch])
-            missing = [values for values in batch if values[0] not in kept] if kept else batch
-            if missing:
-                write(missing)
-        added += len(missing)
-        if progress:
-            progress(made)
+    with indexes_built_after(copying and count >= BUILD_INDEXES_AFTER) as empty:
+        while made < count:
+            batch = [make() for _ in range(min(batch_size, count - made))]
+            made += len(batch)
+            with transaction.atomic():
+                kept = set() if empty else already_there([values[0] for values in batch])
+                missing = [values for values in batch if values[0] not in kept] if kept else batch
+                if missing:
+                    write(missing)
+            added += len(missing)
+            if progress:
+                progress(made)
     return added
 
 
+@contextmanager
+def indexes_built_after(large):
+    """Yields whether the log is empty. A large seed of an empty log on PostgreSQL is one transaction that drops
+    the indexes the seed needs not and builds them again at the end: XXX.
+
+    The table stays locked until then, and a seed cut short leaves the log as it was, indexes and all.
+    """
+    if not large or Call.objects.exists():
+        yield False
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE calls_call IN ACCESS EXCLUSIVE MODE")
+        if Call.objects.exists():  # since the look above
+            yield False
+            return
+        cursor.execute(
+            "SELECT index.relname, pg_get_indexdef(index.oid) FROM pg_index"
+            " JOIN pg_class index ON index.oid = pg_index.indexrelid"
+            " WHERE indrelid = 'calls_call'::regclass AND NOT indisunique"
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        yield True
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+
+
 def already_there(sids):
+    if connection.vendor == "postgresql":  # one parameter, not 5,000 to parse
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sid FROM calls_call WHERE sid = ANY(%s)", [sids])
+            return {sid for (sid,) in cursor.fetchall()}
     return set(Call.objects.filter(sid__in=sids).values_list("sid", flat=True))
 
 
@@ -151,15 +190,19 @@ def copy_calls(batch):
     defaults = default_values()
     columns = ", ".join(connection.ops.quote_name(name) for name in [*SEEDED, *defaults])
     defaults = tuple(defaults.values())
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY calls_call ({columns}) FROM STDIN") as copy:
-        for values in batch:
-            copy.write_row(values + defaults)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")  # a batch lost in a crash is seeded again
+        with cursor.cursor.copy(f"COPY calls_call ({columns}) FROM STDIN") as copy:
+            for values in batch:
+                copy.write_row(values + defaults)
 
 
 def default_values():
-    """{column: value ready for the database} of Call's columns the seed leaves to their defaults."""
+    """{column: value as COPY takes it} of Call's columns the seed leaves to their defaults."""
     return {
-        field.column: field.get_db_prep_save(field.get_default(), connection)
+        field.column: json.dumps(field.get_default(), cls=field.encoder)
+        if isinstance(field, JSONField)
+        else field.get_db_prep_save(field.get_default(), connection)
         for field in Call._meta.concrete_fields
         if field.attname not in SEEDED and not field.primary_key
     }

@@ -173,19 +173,27 @@ def copy_column(name, zone_name):
     return F(name) if name in NUMBERS or name == "recording_page" else AsText(F(name))  # a link is no formula
 
 
-def copied_rows(queryset, zone_name):
-    """Of calls `with_call_pages`, as PostgreSQL's COPY writes them."""
+def copy_statement(queryset, zone_name):
+    """(sql, params) of the COPY that writes calls `with_call_pages` as CSV rows; None if they are none."""
     columns = {f"export_{i}": copy_column(name, zone_name) for i, (name, _) in enumerate(COLUMNS)}
     try:
         sql, params = queryset.annotate(**columns).values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # a filter that can select nothing (.none()): there is no query to copy
+        return None
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params
+
+
+def copied_rows(queryset, zone_name):
+    """Of calls `with_call_pages`, as PostgreSQL's COPY writes them."""
+    statement = copy_statement(queryset, zone_name)
+    if statement is None:
         yield header(zone_name)
         return
     chunk, size = [], 0
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,  # psycopg's own errors as Django's DatabaseError, as for any query
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy,  # runs the query
+        cursor.cursor.copy(*statement) as copy,  # runs the query
     ):
         yield header(zone_name)
         for row in copy:  # one row a message
