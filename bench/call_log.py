@@ -1,4 +1,4 @@
-"""The call log at a million calls: server time of each filter, the admin's changelist, the CSV export.
+"""The call log at a million calls: server time of each filter, deep pages by cursor, the admin, the export.
 
 Creates a fresh PostgreSQL database, seeds N calls with calls.seeding, then times every case in this process
 with django.test.Client (DEBUG off), counts each page's queries, streams the whole export and measures its
@@ -6,22 +6,26 @@ memory. Prints the figures against the targets and drops the database. See bench
 """
 
 import argparse
+import html
 import math
 import os
 import random
+import re
 import resource
 import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
+from urllib.parse import urlencode
 
-from common import bench_env, fresh_database, migrate_and_set_up_django, percentile, show
+from common import bench_env, fresh_database, machine_measure, migrate_and_set_up_django, percentile, show
 from procs import cpu_ticks, parent_pid, rss_mb
 
 DB_NAME = "bench_call_log"
 LOCK_KEY = 20261125  # pg_advisory_lock: one run at a time (callbacks.py 20261123, dial_rate.py 20261124)
-TARGET_P95_MS = 100
+TARGET_P95_MS = 100  # at ten million calls; at a million and below, 50 (issue #18)
+TARGET_P95_MS_AT_A_MILLION = 50
 LIVE_CALLS, TARGET_BOARD_P95_MS = 50, 30  # the wallboard's fragment, asked every 2 s by each open board
 TARGET_COUNT_MS = 20  # the count above the log, its own query
 WRAP_UP_EVERY = 20  # one call in 20 wrapped up with a note: 50,000 of a million
@@ -29,6 +33,11 @@ NOTE_TOPICS = ["refund", "invoice", "delivery", "upgrade", "password"]
 TARGET_ROWS_PER_SECOND, TARGET_MEMORY_MB = 50_000, 200
 AGENTS, EXOPHONES, FLOWS = 5, 6, 3
 DEEP_PAGE = 2000
+DEEP = "deep"  # in a case's query: open page n by the cursor that page n-1's Next link carries
+PER_PAGE = 50
+ROW_LINK = re.compile(rb'<tr><td><a href="/calls/(\d+)/">')
+WALK_QUERY = re.compile(r'SELECT "calls_call"\."id"(?: AS "pk")? FROM (?!.* IN \().* LIMIT \d+$', re.S)
+PAGE_LINK = re.compile(rb'<a class="page-link" href="([^"]*)" rel="(prev|next)">')
 ADMIN_SECONDS = 10  # an admin case stops after this much timed requests (at least 3): some take seconds
 FORM_ERRORS = b'data-testid="filter-errors"'
 NO_ROWS = b"No calls match these filters."
@@ -41,6 +50,11 @@ def parse_args():
     parser.add_argument("--warm-up", type=int, default=2, help="untimed requests per case first (at least 1)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--log-only",
+        action="store_true",
+        help="only GET /calls/ and its walks by Next and Previous (no board, counts, admin or export)",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help=f"keep the database {DB_NAME} afterwards and reuse one kept before (seeding takes minutes)",
@@ -51,6 +65,7 @@ def parse_args():
 def main():
     args = parse_args()
     started = time.perf_counter()
+    show("machine", machine_measure())
     with fresh_database(DB_NAME, LOCK_KEY, keep=args.keep):
         env = bench_env(
             DB_NAME,
@@ -107,15 +122,30 @@ def run(args, static_root):
     measure = Measure(args.requests, max(1, args.warm_up))
     postmaster = parent_pid(connection.connection.info.backend_pid)  # backends come and go
 
+    if args.calls <= 1_000_000:
+        measure.target = TARGET_P95_MS_AT_A_MILLION
     print(f"\nGET /calls/ as the manager: {args.requests} timed requests after {args.warm_up} to warm up")
-    print(f"{Measure.HEADER}  p95 ≤ {TARGET_P95_MS}")
+    print(
+        f"page {DEEP_PAGE} and the like: opened by the cursor its Next link carries (checked against OFFSET)"
+    )
+    print(f"{Measure.HEADER}  p95 ≤ {measure.target}  / no filter")
     misses = 0
+    reference = None
     with Busy(postmaster) as busy:
         for label, user, query, _ in cases(samples):
+            query = deep_query(query, people["users"][user], clients[user]) if DEEP in query else query
             result = measure.page(clients[user], "/calls/", query, admin=False)
+            reference = reference or result
             misses += not result.met
-            print(result.line(label), flush=True)
+            print(f"{result.line(label)}  {result.p95 / reference.p95:5.1f}x", flush=True)
+            if "cursor" in query:
+                print(f"{'':32}{indexes_read(result.sql)}")
+        misses += measure_walks(measure, clients["manager"], people["users"]["manager"], samples)
     show("CPU", busy.summary())
+    if args.log_only:
+        judged = len(cases(samples)) + len(walks(samples))
+        show("summary", f"{judged - misses} of {judged} within target (--log-only)")
+        return 0
     misses += not measure_live_board(measure, clients["manager"], people, args.calls)
     count_misses = measure_counts(measure, clients, people, samples)
     misses += count_misses
@@ -134,11 +164,12 @@ def run(args, static_root):
         export_met = measure_export(clients["manager"], args.calls)
     show("CPU", busy.summary())
     misses += not export_met
-    judged = len(cases(samples)) + 2 + len(count_cases(samples))
+    judged = len(cases(samples)) + len(walks(samples)) + 2 + len(count_cases(samples))
     show(
         "summary",
         f"{judged - misses} of {judged} within target "
-        f"({len(cases(samples))} list cases, board, export, {len(count_cases(samples))} counts)",
+        f"({len(cases(samples))} list cases, {len(walks(samples))} walks, board, export, "
+        f"{len(count_cases(samples))} counts)",
     )
     return 0
 
@@ -291,25 +322,31 @@ def cases(s):
         # The other way round: a first click on the Duration header sorts it ascending.
         ("sort duration", {"sort": "duration"}, {"o": duration_column}),
         ("sort -price", {"sort": "-price"}, None),
-        (f"page {page}", {"page": page}, {"p": admin_page}),
+        (f"page {page}", {DEEP: page}, {"p": admin_page}),
         (
             f"page {page}, status busy",
-            {"status": "busy", "page": page},
+            {"status": "busy", DEEP: page},
             {"status__exact": "busy", "p": admin_page},
         ),
         (
             f"page {page}, inbound",
-            {"direction": "inbound", "page": page},
+            {"direction": "inbound", DEEP: page},
             {"direction__exact": "inbound", "p": admin_page},
         ),
-        (f"page {page}, duration ≥ 60", {"duration__gte": 60, "page": page}, None),
-        (f"page {page}, with recording", {"has_recording": "true", "page": page}, None),
+        (f"page {page}, duration ≥ 60", {"duration__gte": 60, DEEP: page}, None),
+        (f"page {page}, with recording", {"has_recording": "true", DEEP: page}, None),
         (
             f"page {page}, completed by duration",
-            {"status": "completed", "sort": "duration", "page": page},
+            {"status": "completed", "sort": "duration", DEEP: page},
             {"status__exact": "completed", "o": duration_column, "p": admin_page},
         ),
-        (f"page {page}, inbound by -price", {"direction": "inbound", "sort": "-price", "page": page}, None),
+        (f"page {page}, inbound by -price", {"direction": "inbound", "sort": "-price", DEEP: page}, None),
+        # Each sort deep, in its largest tie (price 0: the 38% of calls not answered), and a rare value deep
+        # under another sort (240 ms of SQL by OFFSET: its rows lay among 830,000 index entries).
+        (f"page {page}, oldest first", {"sort": "date_created", DEEP: page}, None),
+        (f"page {page}, by price", {"sort": "price", DEEP: page}, None),
+        (f"page {page}, by -duration", {"sort": "-duration", DEEP: page}, None),
+        (f"page {page}, busy by -price", {"status": "busy", "sort": "-price", DEEP: page}, None),
         ("disposition one", {"disposition": s["disposition"]}, None),
         ("disposition: no wrap-up", {"disposition": "none"}, None),
         ("has a note", {"has_note": "true"}, None),
@@ -323,6 +360,110 @@ def cases(s):
     ]
 
 
+def deep_query(query, person, client):
+    """The query of a deep page as the Next link of the page before carries it: a cursor after that page's
+    last call, found once by OFFSET. The page must show the calls OFFSET would, or it is fast for nothing."""
+    from django.http import QueryDict
+
+    from calls.log.cursors import Cursor, cursor_text
+    from calls.log.filters import CallFilter
+    from calls.log.sorts import LogSort
+    from calls.selectors import calls_visible_to
+    from lib.roles import is_manager
+
+    rest = {key: value for key, value in query.items() if key != DEEP}
+    params = QueryDict(mutable=True)
+    for key, value in rest.items():
+        params.setlist(key, value if isinstance(value, list) else [str(value)])
+    filterset = CallFilter(params, queryset=calls_visible_to(person), show_agent=is_manager(person))
+    if not filterset.is_valid():
+        raise SystemExit(f"{query}: {filterset.form.errors}")
+    sort = LogSort(rest.get("sort", "-date_created"))
+    start = (query[DEEP] - 1) * PER_PAGE
+    ids = list(
+        filterset.qs.order_by(*sort.order_by()).values_list("pk", flat=True)[start - 1 : start + PER_PAGE]
+    )
+    before = filterset.qs.get(pk=ids[0])
+    deep = rest | {"cursor": cursor_text(Cursor(sort, sort.place_of(before), backwards=False))}
+    shown = [int(pk) for pk in ROW_LINK.findall(client.get("/calls/", deep).content)]
+    if shown != ids[1:]:
+        raise SystemExit(f"{query}: the cursor's page showed other calls than OFFSET {start}")
+    return deep
+
+
+def indexes_read(statements):
+    """The indexes PostgreSQL reads for a cursor page's ids (EXPLAIN ANALYZE of each walk query), with the
+    index entries it read and its time: every one a range of one index, whatever the depth."""
+    from django.db import connection
+
+    read = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if not WALK_QUERY.match(sql):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0][0]
+            scans = list(index_scans(plan["Plan"]))
+            read.append(", ".join(scans) + f" {plan['Execution Time']:.1f} ms")
+    return "index: " + "; then ".join(read) if read else "index: none read"
+
+
+def index_scans(node):
+    if "Index Name" in node:
+        direction = " backward" if node.get("Scan Direction") == "Backward" else ""
+        rows = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+        yield f"{node['Index Name']}{direction} ({rows:,} entries)"
+    for child in node.get("Plans", ()):
+        yield from index_scans(child)
+
+
+def walks(s):
+    """(label, query of the first page, link followed): a user paging on by Next, or back by Previous."""
+    page = s["page"]
+    return [
+        ("Next x n from page 5", {"page": 5}, "next"),
+        (f"Previous x n from page {page}", {DEEP: page}, "prev"),
+        (f"Next x n from page {page} by price", {"sort": "price", DEEP: page}, "next"),
+        (f"Previous x n, {page} busy by -price", {"status": "busy", "sort": "-price", DEEP: page}, "prev"),
+    ]
+
+
+def measure_walks(measure, client, person, samples):
+    """Each walk follows the Next or Previous link of the page before, --requests times, each timed."""
+    print(f"\nWalks: {measure.requests} pages, each opened by the Next or Previous link of the one before")
+    misses = 0
+    for label, query, rel in walks(samples):
+        query = deep_query(query, person, client) if DEEP in query else query
+        url = f"/calls/?{urlencode(query, doseq=True)}"
+        times, queries = [], None
+        for n in range(measure.requests + 1):
+            url = follow(client.get(url), rel)
+            if n == 0:
+                from django.db import connection
+                from django.test.utils import CaptureQueriesContext
+
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url)
+                queries = captured.captured_queries
+            else:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            check(response, admin=False)
+        result = Result(times, queries, measure.target)
+        misses += not result.met
+        print(result.line(label), flush=True)
+    return misses
+
+
+def follow(response, rel):
+    check(response, admin=False)
+    links = {kind.decode(): href for href, kind in PAGE_LINK.findall(response.content)}
+    if rel not in links:
+        raise SystemExit(f"no {rel} link on {response.request['QUERY_STRING']}")
+    return html.unescape(links[rel].decode())
+
+
 def logged_in(user):
     from django.test import Client
 
@@ -332,14 +473,15 @@ def logged_in(user):
 
 
 class Result:
-    def __init__(self, times, queries):
+    def __init__(self, times, queries, target=TARGET_P95_MS):
         times = sorted(seconds * 1000 for seconds in times)
         self.p50, self.p95 = (percentile(times, share) for share in (0.50, 0.95))
         self.max = times[-1]
         self.requests = len(times)
         self.queries = len(queries)
         self.sql_ms = sum(float(query["time"]) for query in queries) * 1000
-        self.met = self.p95 <= TARGET_P95_MS
+        self.sql = [query["sql"] for query in queries]
+        self.met = self.p95 <= target
 
     def line(self, label, judged=True):
         verdict = ("✓" if self.met else "✗") if judged else f"{self.requests:>4}"
@@ -353,6 +495,7 @@ class Measure:
     def __init__(self, requests, warm_up):
         self.requests = requests
         self.warm_up = warm_up
+        self.target = TARGET_P95_MS
 
     def page(self, client, path, query, admin):
         """Times requests after the warm-up; the last warm-up request's queries are counted."""
@@ -371,7 +514,7 @@ class Measure:
             response = client.get(path, query)
             times.append(time.perf_counter() - started)
             check(response, admin)
-        return Result(times, queries)
+        return Result(times, queries, self.target)
 
 
 def check(response, admin):
