@@ -35,10 +35,16 @@ def take_note_of(call, changed=None):
     number = call.customer_number
     if not number:
         return None
+    if call.direction != Direction.INBOUND and not waiting_for(number).exists():
+        return None  # an outbound call is never a try: it can only resolve a waiting row, and there is none
     try:
         return refresh_customer(number)
     except IntegrityError:  # another call of theirs ended at the same moment and made the row: again
         return refresh_customer(number)
+
+
+def waiting_for(number):
+    return MissedCustomer.objects.filter(number=number, state=MissedCustomer.State.WAITING)
 
 
 @transaction.atomic
@@ -49,10 +55,7 @@ def refresh_customer(number, *, now=None):
     after the other; with no row yet, the second to insert one fails on the unique constraint and retries.
     """
     now = now or timezone.now()
-    waiting = MissedCustomer.objects.select_for_update().filter(
-        number=number, state=MissedCustomer.State.WAITING
-    )
-    row = waiting.first()
+    row = waiting_for(number).select_for_update().first()
     calls = Call.objects.filter(Q(from_number=number) | Q(to_number=number))
     talked = calls.filter(HAD_CONVERSATION).order_by("-date_created", "-id").first()
     tries = calls.filter(MISSED, from_number=number)

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from calls.missed_queue import refresh_customer, refresh_waiting
+from calls.missed_queue import refresh_customer, refresh_waiting, take_note_of
 from calls.models import MissedCustomer
 from calls.tests.factories import make_call
 
@@ -163,4 +163,11 @@ def test_refreshing_the_waiting_rows_catches_news_that_slipped_past_the_rule():
 def test_refresh_customer_for_a_stranger_does_nothing():
     make_call(sid="x" * 32, direction="inbound", from_number=EXOPHONE, status="completed")
     assert refresh_customer("+919800000000") is None
+    assert not MissedCustomer.objects.exists()
+
+
+def test_an_outbound_call_with_nobody_waiting_costs_the_queue_one_look(django_assert_num_queries):
+    call = outbound(0, "completed", conversation_duration=30, leg2_status="completed")
+    with django_assert_num_queries(1):  # is anybody waiting on this number? No: nothing to work out
+        assert take_note_of(call) is None
     assert not MissedCustomer.objects.exists()
