@@ -147,8 +147,8 @@ def seed_calls(*, count, batch_size=5000, seed=0, progress=None, now=None, copy=
 
 @contextmanager
 def indexes_built_after(large):
-    """Yields whether the log is empty. A large seed of an empty log on PostgreSQL is one transaction that drops
-    the indexes the seed needs not and builds them again at the end: XXX.
+    """Yields whether the log is empty. A large seed of an empty log on PostgreSQL is one transaction that
+    drops the indexes the seed does not need and builds them at the end, faster than keeping them up to date.
 
     The table stays locked until then, and a seed cut short leaves the log as it was, indexes and all.
     """
@@ -168,6 +168,9 @@ def indexes_built_after(large):
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        # The foreign keys are checked at each batch's end, not all at the commit: an index cannot be built
+        # with checks pending, and ten million of them would wait in memory.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         yield True
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _, definition in indexes:
@@ -187,14 +190,26 @@ def create_calls(batch):
 
 
 def copy_calls(batch):
+    """COPY's text format written here: twice the rate of psycopg's write_row. No seeded value holds a tab, a
+    newline or a backslash (Sids are hex, numbers digits, links plain), so none needs escaping."""
     defaults = default_values()
     columns = ", ".join(connection.ops.quote_name(name) for name in [*SEEDED, *defaults])
-    defaults = tuple(defaults.values())
+    line_end = "".join(f"\t{copy_text(value)}" for value in defaults.values()) + "\n"
+    lines = [
+        "\t".join(["\\N" if value is None else str(value) for value in values]) + line_end for values in batch
+    ]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")  # a batch lost in a crash is seeded again
         with cursor.cursor.copy(f"COPY calls_call ({columns}) FROM STDIN") as copy:
-            for values in batch:
-                copy.write_row(values + defaults)
+            copy.write("".join(lines))
+
+
+def copy_text(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def default_values():
