@@ -115,7 +115,7 @@ def list_calls(app, request: Request, fmt: str) -> Response:
     validity = _link_validity(request.query)
     now = clock.now()
     query = bulk.parse_query(request.query, now)
-    page = bulk.select(app.state.calls(), query, now)
+    page = bulk.select(app.state.placed_calls(), query, now, history=app.state.history)
     return respond(
         {
             "Metadata": bulk.metadata(page, query, request.path, request.query),

@@ -6,8 +6,11 @@ list that changes meanwhile still shows every call at most once, and every call 
 
 import base64
 import binascii
+import bisect
+import math
 import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -17,6 +20,7 @@ from sandbox import clock
 from sandbox.calls import DIRECTIONS, FINAL_STATUSES, LIVE_STATUSES, Call
 from sandbox.errors import ApiError
 from sandbox.forms import whole_number
+from sandbox.history import History
 from sandbox.phones import InvalidNumber, to_e164
 
 MAX_SIDS = 100
@@ -83,25 +87,97 @@ def parse_query(query: dict[str, str], now: float) -> BulkQuery:
     )
 
 
-def select(calls: list[Call], query: BulkQuery, now: float) -> Page:
-    ordered = sorted(
+def select(calls: list[Call], query: BulkQuery, now: float, history: History | None = None) -> Page:
+    """A page of `calls` and the history, found by bisection in the history when only dates are asked for."""
+    placed = sorted(
         (call for call in calls if _matches(call, query, now)),
         key=lambda call: call.sort_key,
         reverse=not query.ascending,
     )
+    past = _past(history, query, now) if history else []
 
     def ahead_of(key: Key, cursor: Key) -> bool:
         return key > cursor if query.ascending else key < cursor
 
+    def first(one: Call, other: Call) -> bool:
+        return ahead_of(other.sort_key, one.sort_key)
+
+    total = len(past) + len(placed)
     if query.after:
-        start = len(ordered) - sum(ahead_of(call.sort_key, query.after) for call in ordered)
-        stop = start + query.page_size
-    elif query.before:
-        stop = sum(ahead_of(query.before, call.sort_key) for call in ordered)
+        at = [
+            _leading(rows, lambda call: not ahead_of(call.sort_key, query.after)) for rows in (past, placed)
+        ]
+        start = sum(at)
+        rows = _merge(past, placed, at, query.page_size, first)
+        return Page(rows, total, start > 0, start + query.page_size < total)
+    if query.before:
+        at = [_leading(rows, lambda call: ahead_of(query.before, call.sort_key)) for rows in (past, placed)]
+        stop = sum(at)
         start = max(0, stop - query.page_size)
-    else:
-        start, stop = 0, query.page_size
-    return Page(ordered[start:stop], len(ordered), start > 0, stop < len(ordered))
+        rows = _merge(past, placed, at, stop - start, lambda one, other: first(other, one), backwards=True)
+        return Page(rows[::-1], total, start > 0, stop < total)
+    rows = _merge(past, placed, [0, 0], query.page_size, first)
+    return Page(rows, total, False, query.page_size < total)
+
+
+class _HistoryRange:
+    """The history's calls from `since` to `until` in the query's order, made only when read."""
+
+    def __init__(self, history: History, since: datetime, until: datetime, ascending: bool):
+        newest_age = math.ceil((history.newest - until).total_seconds())
+        oldest_age = math.floor((history.newest - since).total_seconds())
+        everything = range(len(history))
+        self.history = history
+        self.start = bisect.bisect_left(everything, newest_age, key=history.age)
+        self.stop = bisect.bisect_right(everything, oldest_age, key=history.age)
+        self.ascending = ascending
+
+    def __len__(self) -> int:
+        return max(0, self.stop - self.start)
+
+    def __getitem__(self, position: int) -> Call:
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self.history[self.stop - 1 - position if self.ascending else self.start + position]
+
+
+def _past(history: History, query: BulkQuery, now: float) -> Sequence[Call]:
+    rows = _HistoryRange(history, query.since, query.until, query.ascending)
+    filters = (query.sids, query.to, query.from_, query.exophones, query.statuses, query.directions)
+    if all(allowed is None for allowed in filters) and not query.duration and not query.price:
+        return rows  # every past call is over and settled: its dates alone decide
+    return [call for call in rows if _matches(call, query, now)]
+
+
+def _leading(rows: Sequence[Call], holds) -> int:
+    """How many of `rows`, from the first, `holds` is true of (it is true of a prefix)."""
+    low, high = 0, len(rows)
+    while low < high:
+        middle = (low + high) // 2
+        if holds(rows[middle]):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _merge(one: Sequence[Call], other: Sequence[Call], at: list[int], count: int, first, backwards=False):
+    """`count` calls of two ordered lists from positions `at`, in order (backwards: from just before them)."""
+    i, j = at
+    taken = []
+    step = -1 if backwards else 0
+    while len(taken) < count:
+        left = one[i + step] if 0 <= i + step < len(one) else None
+        right = other[j + step] if 0 <= j + step < len(other) else None
+        if left is None and right is None:
+            break
+        if right is None or (left is not None and first(left, right)):
+            taken.append(left)
+            i += -1 if backwards else 1
+        else:
+            taken.append(right)
+            j += -1 if backwards else 1
+    return taken
 
 
 def metadata(page: Page, query: BulkQuery, path: str, params: dict[str, str]) -> dict:

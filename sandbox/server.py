@@ -16,7 +16,7 @@ from sandbox.callbacks import CallbackDispatcher
 from sandbox.calls import RECORDINGS_PATH, Call
 from sandbox.config import SandboxConfig
 from sandbox.events import callback_plan
-from sandbox.history import seed_history
+from sandbox.history import History
 from sandbox.messages import Request, Response
 from sandbox.scheduler import Scheduler
 from sandbox.state import SandboxState
@@ -103,8 +103,7 @@ class SandboxServer:
 
     def _seed(self) -> None:
         config = self.config
-        for call in seed_history(config.history, seed=config.seed, config=config, now=clock.now()):
-            self.state.add_call(call)
+        self.state.history = History(config.history, seed=config.seed, config=config, now=clock.now())
 
     def _serve(self) -> None:
         self._httpd.serve_forever(poll_interval=0.05)

@@ -6,6 +6,7 @@ from collections import defaultdict, deque
 
 from sandbox import clock
 from sandbox.calls import Call
+from sandbox.history import History
 
 RATE_WINDOW = 60.0  # seconds, real time
 
@@ -35,6 +36,7 @@ class SandboxState:
         self._requests: list[dict] = []
         self._callbacks: list[dict] = []
         self._limiter = RateLimiter(rate_limit)
+        self.history: History | None = None  # past calls, made when asked for
         # Bumped on reset, so a delivery still in flight from before cannot write into the fresh log.
         self.generation = 0
 
@@ -44,9 +46,15 @@ class SandboxState:
 
     def call(self, sid: str) -> Call | None:
         with self._lock:
-            return self._calls.get(sid)
+            call = self._calls.get(sid)
+        return call or (self.history.find(sid) if self.history else None)
 
     def calls(self) -> list[Call]:
+        """Every call, the whole history made: for inspection, not for paging a large history."""
+        return list(self.history or ()) + self.placed_calls()
+
+    def placed_calls(self) -> list[Call]:
+        """The calls placed, injected or flowed since the sandbox started, without its history."""
         with self._lock:
             return list(self._calls.values())
 
@@ -74,6 +82,7 @@ class SandboxState:
     def reset(self) -> None:
         with self._lock:
             self._calls.clear()
+            self.history = None
             self._requests.clear()
             self._callbacks.clear()
             self._limiter = RateLimiter(self._limiter.limit)
