@@ -1,7 +1,8 @@
 """Realistic calls in bulk, for benchmarks and for trying the log with ten million rows.
 
 The same seed makes the same calls on every database. PostgreSQL gets them by COPY, other databases by
-bulk_create (bench/README.md, "export.py", has the rates). Each batch is its own
+bulk_create: a million calls seeded at 24,000 calls/s, not bulk_create's 4,000 (bench/README.md, "export.py").
+Each batch is its own
 transaction and skips the calls an earlier run of the same seed already made, so a seed run again, or after
 an interruption, ends with the same calls and no duplicates.
 """
@@ -148,7 +149,8 @@ def seed_calls(*, count, batch_size=5000, seed=0, progress=None, now=None, copy=
 @contextmanager
 def indexes_built_after(large):
     """Yields whether the log is empty. A large seed of an empty log on PostgreSQL is one transaction that
-    drops the indexes the seed does not need and builds them at the end, faster than keeping them up to date.
+    drops the indexes the seed does not need and builds them at the end: COPY that kept them up to date ran at
+    7,000 calls/s, this at 24,000 (a million calls).
 
     The table stays locked until then, and a seed cut short leaves the log as it was, indexes and all.
     """
