@@ -2,9 +2,8 @@
 
 The same seed makes the same calls on every database. PostgreSQL gets them by COPY, other databases by
 bulk_create: a million calls seeded at 24,000 calls/s, not bulk_create's 4,000 (bench/README.md, "export.py").
-Each batch is its own
-transaction and skips the calls an earlier run of the same seed already made, so a seed run again, or after
-an interruption, ends with the same calls and no duplicates.
+Each batch is its own transaction and skips the calls an earlier run of the same seed already made, so a seed
+run again, or after an interruption, ends with the same calls and no duplicates.
 """
 
 import json
