@@ -165,6 +165,9 @@ def indexes_built_after(large):
             "SELECT index.relname, pg_get_indexdef(index.oid) FROM pg_index"
             " JOIN pg_class index ON index.oid = pg_index.indexrelid"
             " WHERE indrelid = 'calls_call'::regclass AND NOT indisunique"
+            # Kept: built from pg_get_indexdef, a partial index's condition is written in another form than
+            # the migration's, which the planner would have to prove the same. No seeded call is live.
+            " AND indpred IS NULL"
         )
         indexes = cursor.fetchall()
         for name, _ in indexes:

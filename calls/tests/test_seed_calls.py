@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from calls import seeding
 from calls.models import Call
 from calls.seeding import seed_calls
 
@@ -108,3 +109,39 @@ def test_a_bad_batch_size_is_refused(db, batch_size):
 def test_a_count_is_required(db):
     with pytest.raises(CommandError, match="--count"):
         call_command("seed_calls")
+
+
+def call_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'calls_call'")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_large_seed_builds_every_index_again(agent, exophone, flow, monkeypatch):
+    monkeypatch.setattr(seeding, "BUILD_INDEXES_AFTER", 100)
+    indexes = call_indexes()
+    assert seed_calls(count=1200, batch_size=500, seed=5, now=NOW) == 1200
+    assert call_indexes() == indexes
+    copied = every_column()
+    Call.objects.all().delete()
+    seed_calls(count=1200, batch_size=500, seed=5, now=NOW, copy=False)
+    assert every_column() == copied
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_large_seed_cut_short_leaves_the_log_as_it_was(agent, exophone, monkeypatch):
+    monkeypatch.setattr(seeding, "BUILD_INDEXES_AFTER", 100)
+    indexes, copy_calls = call_indexes(), seeding.copy_calls
+    batches = []
+
+    def copy_then_fail(batch):
+        batches.append(batch)
+        if len(batches) == 2:
+            raise KeyboardInterrupt
+        copy_calls(batch)
+
+    monkeypatch.setattr(seeding, "copy_calls", copy_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        seed_calls(count=1000, batch_size=400)
+    assert not Call.objects.exists() and call_indexes() == indexes
