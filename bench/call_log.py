@@ -243,7 +243,10 @@ def pick_samples(rng, count, people):
 
     from calls.models import Call, Direction
 
-    picked = list(Call.objects.filter(pk__in=rng.sample(range(1, count + 1), min(count, 2000))))
+    ids = Call.objects.aggregate(first=Min("pk"), last=Max("pk"))  # not 1 to count after a failed seed
+    picked = list(
+        Call.objects.filter(pk__in=rng.sample(range(ids["first"], ids["last"] + 1), min(count, 2000)))
+    )
     inbound = [call for call in picked if call.direction == Direction.INBOUND]
     outbound = [call for call in picked if call.direction != Direction.INBOUND]
     span = Call.objects.aggregate(first=Min("date_created"), last=Max("date_created"))
