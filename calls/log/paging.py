@@ -59,6 +59,8 @@ class Pager:
         if not ids:  # nothing after it any more: the last rows before it
             return self.before(Cursor(cursor.sort, cursor.place, backwards=True))
         rows = self.rows(ids[: self.per_page])
+        if not rows:  # deleted since their ids were read
+            return self.numbered(1)
         page = LogPage(rows, None, numbers=self.numbers(None))
         page.previous_url = self.url(cursor=self.from_row(rows[0], backwards=True))
         if len(ids) > self.per_page:
@@ -70,6 +72,8 @@ class Pager:
         if len(ids) <= self.per_page:  # the start is within a page: the first page, numbered
             return self.numbered(1)
         rows = self.rows(ids[: self.per_page][::-1])
+        if not rows:
+            return self.numbered(1)
         return LogPage(
             rows,
             None,
