@@ -112,8 +112,13 @@ def test_a_count_is_required(db):
 
 
 def call_indexes():
+    """Every index and constraint of the calls' table, as PostgreSQL says it."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'calls_call'")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'calls_call' UNION ALL"
+            " SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'calls_call'::regclass"
+        )
         return dict(cursor.fetchall())
 
 
@@ -123,6 +128,7 @@ def test_a_large_seed_builds_every_index_again(agent, exophone, flow, monkeypatc
     indexes = call_indexes()
     assert seed_calls(count=1200, batch_size=500, seed=5, now=NOW) == 1200
     assert call_indexes() == indexes
+    assert {"calls_call_agent_id_bc37e002_fk_auth_user_id", "call_newest"} <= set(indexes)
     copied = every_column()
     Call.objects.all().delete()
     seed_calls(count=1200, batch_size=500, seed=5, now=NOW, copy=False)
