@@ -11,6 +11,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from exotel.client import ExotelError
@@ -47,11 +48,17 @@ def clamp_range(since, until, now):
     return since, until
 
 
-def start_or_resume(since, until, *, explicit):
-    """An unfinished run resumes: over the same range, or the newest one when no range was asked for."""
+def start_or_resume(since, until, *, explicit, open_ended=False):
+    """An unfinished run resumes: over the same range, or the newest one when no range was asked for.
+
+    Open-ended (a start and no end, as `sync_calls --since` is): the same start is the same run, as its end,
+    "now", has moved on since it stopped.
+    """
     unfinished = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC).exclude(state=SyncRun.State.FINISHED)
     if explicit:
-        unfinished = unfinished.filter(since=since, until=until)
+        unfinished = (
+            unfinished.filter(since=since) if open_ended else unfinished.filter(since=since, until=until)
+        )
     unfinished = unfinished.order_by("-started_at").first()
     if unfinished:
         unfinished.state = SyncRun.State.RUNNING
@@ -63,8 +70,9 @@ def start_or_resume(since, until, *, explicit):
 def sync_calls(*, client, since=None, until=None, now=None, progress=None):
     now = now or timezone.now()
     explicit = since is not None or until is not None
+    open_ended = until is None
     since, until = clamp_range(since, until, now)
-    run = start_or_resume(since, until, explicit=explicit)
+    run = start_or_resume(since, until, explicit=explicit, open_ended=open_ended)
     try:
         while run.window_start < run.until:
             window_end = min(run.window_start + WINDOW, run.until)
@@ -75,10 +83,13 @@ def sync_calls(*, client, since=None, until=None, now=None, progress=None):
                 start_uri=run.next_page_uri or None,
             )
             for page in pages:
-                for record in page.calls:
-                    _count(run, call_upsert_record(record=record))
-                run.next_page_uri = page.next_page_uri or ""
-                run.save()
+                # A page's calls and where the run stands commit together: a run killed mid-page resumes at
+                # that page, with none of it kept; and one commit a page, not one per call.
+                with transaction.atomic():
+                    for record in page.calls:
+                        _count(run, call_upsert_record(record=record))
+                    run.next_page_uri = page.next_page_uri or ""
+                    run.save()
                 if progress:
                     progress(run)
             run.window_start = window_end

@@ -284,3 +284,20 @@ def test_it_refuses_bad_filters_with_a_400(sandbox, filters, message):
 
 def test_it_accepts_a_window_of_exactly_one_month(sandbox):
     assert get(sandbox, "Calls.json", DateCreated="gte:" + stamp(days_ago(31))).status_code == 200
+
+
+def test_a_history_of_a_million_calls_pages_by_date_with_every_call_once(sandbox_factory):
+    sandbox = sandbox_factory(history=1_000_000, seed=2)
+    first = get(sandbox, "Calls.json", DateCreated=window(60, 40), PageSize="100")
+    pages = [first.json()]
+    while len(pages) < 4:
+        uri = pages[-1]["Metadata"]["NextPageUri"]
+        pages.append(requests.get(f"{sandbox.url}{uri}", auth=sandbox.auth, timeout=10).json())
+    calls = [call for page in pages for call in page["Calls"]]
+    keys = [(call["DateCreated"], call["Sid"]) for call in calls]
+
+    assert len({sid for _, sid in keys}) == 400
+    assert keys == sorted(keys, reverse=True)
+    assert 100_000 < pages[0]["Metadata"]["Total"] < 120_000  # 20 of 180 days
+    one = get(sandbox, f"Calls/{calls[250]['Sid']}.json").json()["Call"]
+    assert one["DateCreated"] == calls[250]["DateCreated"]

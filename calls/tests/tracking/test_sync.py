@@ -105,3 +105,17 @@ def test_six_months_back_is_counted_in_calendar_months_in_exotels_zone():
     # 1 September in Kolkata: back to 1 March, which starts at 18:30 UTC on 28 February.
     assert oldest(datetime(2026, 8, 31, 20, 0, tzinfo=UTC)) == datetime(2026, 2, 28, 18, 30, tzinfo=UTC)
     assert oldest(datetime(2026, 1, 10, 5, 0, tzinfo=UTC)) == datetime(2025, 7, 9, 18, 30, tzinfo=UTC)
+
+
+def test_a_sync_with_a_start_and_no_end_resumes_though_now_has_moved_on():
+    daily = [record(f"{i:032x}", date_created=NOW - timedelta(days=1 + 2 * i)) for i in range(10)]
+    exotel = FakeExotel(daily, page_size=2)
+    exotel.fail_after_pages = 2
+    first = sync_calls(client=exotel, since=NOW - timedelta(days=27), now=NOW)
+    assert first.state == "failed"
+
+    exotel.fail_after_pages = None
+    resumed = sync_calls(client=exotel, since=NOW - timedelta(days=27), now=NOW + timedelta(minutes=5))
+    assert resumed.pk == first.pk and resumed.state == "finished"
+    assert Call.objects.count() == 10
+    assert Call.objects.values("sid").distinct().count() == 10
