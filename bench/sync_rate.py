@@ -1,0 +1,329 @@
+"""The history sync at Exotel's rate: `manage.py sync_calls` importing a sandbox history of a million calls.
+
+Exotel gives 100 calls a page and 200 requests a minute: at most 20,000 calls a minute, the reference every
+rate here is compared with. Creates a fresh PostgreSQL database, starts the sandbox as a process at its real
+limit with a history of --history calls (made from each call's index, so a million cost nothing), a db_worker
+for dials and the sync; for --minutes it clicks a call every 10 s (a pending call and its dial_call task, as
+call_place makes them) and samples the rows imported; then kills the sync outright (SIGKILL), runs it again
+for --resume-seconds (it resumes from the page it stored) and kills it again. Prints calls imported a minute
+against the bound, API requests a minute the sandbox saw, 429s, the wait from click to dial (p95), and checks
+that no call was imported twice (distinct Sids = rows) and none missed among the pages done (rows against the
+sandbox's own Total over the same dates). A full million takes ~50 min at the bound: the rate is measured over
+minutes and the whole import extrapolated from it. See bench/README.md.
+"""
+
+import argparse
+import base64
+import bisect
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta
+
+import requests
+from common import (
+    ROOT,
+    bench_env,
+    free_port,
+    fresh_database,
+    machine_measure,
+    migrate_and_set_up_django,
+    percentile,
+    show,
+    stop,
+    wait_for_port,
+)
+
+DB_NAME = "bench_sync_rate"
+LOCK_KEY = 20261130  # pg_advisory_lock: one run at a time
+LIMIT = 200  # Exotel's requests a minute, the sandbox's and ours
+PAGE = 100  # calls a page, Exotel's most
+BOUND = LIMIT * PAGE  # calls a minute
+TARGET = 0.90
+EXOPHONE, AGENT_PHONE = "+918030752400", "+919845012301"
+CLICK_EVERY = 10.0
+SAMPLE_EVERY = 5.0
+WARM_UP = 15.0  # seconds before the steady rate is counted: migrations of the process, the first window
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--history", type=int, default=1_000_000, help="calls in the sandbox's history")
+    parser.add_argument(
+        "--minutes", type=float, default=3.0, help="minutes the sync runs before it is killed"
+    )
+    parser.add_argument("--resume-seconds", type=float, default=30.0, help="how long the resumed sync runs")
+    return parser.parse_args()
+
+
+def settings_for(sandbox_port):
+    return bench_env(
+        DB_NAME,
+        EXOTEL_API_URL=f"http://127.0.0.1:{sandbox_port}",
+        EXOTEL_SID="demo_sandbox",
+        EXOTEL_API_KEY="sandbox_api_key",
+        EXOTEL_API_TOKEN="sandbox_api_token",
+        EXOTEL_RATE_LIMIT_PER_MINUTE=str(LIMIT),
+        # Nothing listens there: the sandbox's status callbacks fail at once, and they don't matter here.
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{free_port()}",
+    )
+
+
+def start(command, env, **options):
+    return subprocess.Popen(command, cwd=ROOT, env=env, **options)  # noqa: S603 (our own command lines)
+
+
+def start_sync(env):
+    since = (datetime.now() - timedelta(days=200)).strftime("%Y-%m-%d")  # clamped to Exotel's six months
+    return start(
+        [sys.executable, "manage.py", "sync_calls", f"--since={since}"], env, stdout=subprocess.DEVNULL
+    )
+
+
+def make_agent():
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import AgentProfile
+    from exonumbers.models import ExoPhone
+
+    exophone = ExoPhone.objects.create(number=EXOPHONE, friendly_name="Bench")
+    agent = get_user_model().objects.create_user("bench-agent")
+    AgentProfile.objects.create(user=agent, phone_number=AGENT_PHONE, default_exophone=exophone)
+    return agent, exophone
+
+
+def click(agent, exophone, number):
+    """What call_place does for a valid form: the pending call, its dial_call task enqueued on commit."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from calls.models import Call, Status
+    from calls.placing.tasks import dial_call
+
+    with transaction.atomic():
+        call = Call.objects.create(
+            status=Status.PENDING,
+            agent=agent,
+            exophone=exophone,
+            from_number=AGENT_PHONE,
+            to_number=number,
+            date_created=timezone.now(),
+            idempotency_key=uuid.uuid4(),
+        )
+        transaction.on_commit(lambda: dial_call.enqueue(call.pk))
+    return call.pk
+
+
+def synced_rows():
+    from calls.models import Call
+
+    return Call.objects.filter(idempotency_key__isnull=True).count()
+
+
+def run_sync(env, seconds, agent, exophone, clicks, samples):
+    """The sync for `seconds`, a click every 10 s meanwhile, then SIGKILL. Returns when it started."""
+    sync = start_sync(env)
+    begin = time.time()
+    next_click = begin
+    try:
+        while time.time() - begin < seconds:
+            if sync.poll() is not None:
+                raise SystemExit(f"the sync exited with {sync.returncode} before it was stopped")
+            if time.time() >= next_click:
+                number = f"+9198{len(clicks):06d}{len(clicks) % 70:02d}"  # 00-69: answered
+                clicks[number[-10:]] = (time.time(), click(agent, exophone, number))
+                next_click += CLICK_EVERY
+            samples.append((time.time(), synced_rows()))
+            time.sleep(min(SAMPLE_EVERY, max(next_click - time.time(), 0.05)))
+    finally:
+        sync.send_signal(signal.SIGKILL)  # outright, mid-page: what resuming must survive
+        sync.wait()
+    samples.append((time.time(), synced_rows()))
+    return begin
+
+
+def steady_rate(samples, begin):
+    """Calls a minute between the first sample after the warm-up and the last."""
+    steady = [(at, rows) for at, rows in samples if at >= begin + WARM_UP]
+    if len(steady) < 2:
+        return 0.0, 0.0
+    (first_at, first_rows), (last_at, last_rows) = steady[0], steady[-1]
+    return (last_rows - first_rows) / (last_at - first_at) * 60, last_at - first_at
+
+
+def busiest_minute(times):
+    return max((i + 1 - bisect.bisect_right(times, t - 60) for i, t in enumerate(times)), default=0)
+
+
+def sandbox_total(api, since, until):
+    """How many calls the sandbox lists from `since` to `until` (both included), by its Metadata Total."""
+    from sandbox.clock import IST, stamp
+
+    params = {"DateCreated": f"gte:{stamp(since.astimezone(IST))};lte:{stamp(until.astimezone(IST))}"}
+    while True:
+        response = requests.get(
+            f"{api}/v1/Accounts/demo_sandbox/Calls.json",
+            params={**params, "PageSize": "1"},
+            auth=("sandbox_api_key", "sandbox_api_token"),
+            timeout=30,
+        )
+        if response.status_code != 429:
+            response.raise_for_status()
+            return response.json()["Metadata"]["Total"]
+        time.sleep(int(response.headers.get("Retry-After", "1")))
+
+
+def pages_done_check(api):
+    """(rows, the sandbox's Total) over the finished windows and the pages done of the current one.
+
+    The sync walks each window newest first, so the pages done are everything from the cursor's second (the
+    next whole second, as calls of the cursor's own second may be partly done) to the window's end.
+    """
+    from calls.models import Call
+    from calls.tracking.sync import WINDOW
+    from ops.models import SyncRun
+
+    run = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC).latest("started_at")
+    spans = []
+    moment = run.since
+    while moment < run.window_start:  # finished windows
+        spans.append((moment, min(moment + WINDOW, run.window_start)))
+        moment = spans[-1][1]
+    if run.next_page_uri:
+        cursor = run.next_page_uri.split("After=")[1].split("&")[0]
+        created = datetime.fromisoformat(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")[0]
+        )
+        spans.append((created + timedelta(seconds=1), min(run.window_start + WINDOW, run.until)))
+    rows = total = 0
+    for since, until in spans:
+        window = Call.objects.filter(idempotency_key__isnull=True, date_created__range=(since, until))
+        rows += window.count()
+        total += sandbox_total(api, since, until)
+    return rows, total, len(spans)
+
+
+def main():
+    args = parse_args()
+    if args.history < 1 or args.minutes <= 0 or args.resume_seconds <= 0:
+        raise SystemExit("--history, --minutes and --resume-seconds must be positive")
+    show("machine", machine_measure())
+    with fresh_database(DB_NAME, LOCK_KEY):
+        return run(args)
+
+
+def run(args):
+    sandbox_port = free_port()
+    env = settings_for(sandbox_port)
+    api = env["EXOTEL_API_URL"]
+    migrate_and_set_up_django(env)
+    from django.db import connections
+
+    agent, exophone = make_agent()
+    load = os.getloadavg()[0]
+    sandbox_command = [sys.executable, "-m", "sandbox", f"--port={sandbox_port}", "--speed=100"]
+    sandbox_command += [f"--rate-limit={LIMIT}", f"--history={args.history}", "--quiet"]
+    processes = [
+        wait_for_port(start(sandbox_command, env, stdout=subprocess.DEVNULL), sandbox_port, "sandbox", 30)
+    ]
+    clicks, samples, resumed_samples = {}, [], []
+    try:
+        worker = [sys.executable, "manage.py", "db_worker", "--interval=0.2", "--no-startup-delay", "-v", "0"]
+        processes.append(start(worker, env))
+        begin = run_sync(env, args.minutes * 60, agent, exophone, clicks, samples)
+        killed_at_rows = synced_rows()
+        run_sync(env, args.resume_seconds, agent, exophone, clicks, resumed_samples)
+        time.sleep(2)  # the last click's dial
+        log = requests.get(f"{api}/_sandbox/requests", timeout=60).json()
+        rows, total, spans = pages_done_check(api)
+    finally:
+        for process in reversed(processes):
+            stop(process)
+    from calls.models import Call
+
+    synced = Call.objects.filter(idempotency_key__isnull=True)
+    distinct = synced.values("sid").distinct().count()
+    all_rows = synced.count()
+    connections.close_all()
+    rate, steady_seconds = steady_rate(samples, begin)
+    show(
+        "setup", f"history {args.history:,} calls, limit {LIMIT}/min, page {PAGE}: bound {BOUND:,} calls/min"
+    )
+    show(
+        "",
+        f"load average {load:.1f} before the run; sync {args.minutes:g} min, killed; "
+        f"resumed {args.resume_seconds:g} s, killed",
+    )
+    return report(
+        args,
+        log,
+        begin,
+        rate,
+        steady_seconds,
+        killed_at_rows,
+        clicks,
+        (all_rows, distinct),
+        (rows, total, spans),
+    )
+
+
+def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, distinct, done):
+    api = [entry for entry in log if entry["path"].startswith("/v1/")]
+    listing = [entry for entry in api if entry["path"].endswith("/Calls.json")]
+    run_end = begin + args.minutes * 60
+    in_run = [entry for entry in listing if begin + WARM_UP <= entry["epoch"] <= run_end]
+    accepted = sorted(entry["epoch"] for entry in api if entry["status"] != 429)
+    refused = sum(entry["status"] == 429 for entry in api)
+    pages_per_minute = sum(entry["status"] == 200 for entry in in_run) / (run_end - begin - WARM_UP) * 60
+    show(
+        "imported",
+        f"{rate:,.0f} calls/min over the steady {steady_seconds:.0f} s "
+        f"(bound {BOUND:,}/min): {rate / BOUND:.1%}",
+    )
+    met = "met" if rate >= TARGET * BOUND else "not met"
+    show("", f"target {TARGET:.0%} of the bound: {met}; {killed_at_rows:,} calls when killed")
+    if rate:
+        show(
+            "",
+            f"a history of {args.history:,} would take {args.history / rate:.0f} min at this rate "
+            "(extrapolated)",
+        )
+    show(
+        "requests",
+        f"{pages_per_minute:.1f} Calls.json/min the sandbox answered 200 (limit {LIMIT}); "
+        f"busiest 60 s, all API: {busiest_minute(accepted)}",
+    )
+    show("429s", refused)
+    connects = {
+        entry["form"].get("To", "")[-10:]: entry["epoch"]
+        for entry in api
+        if entry["path"].endswith("/Calls/connect.json") and entry["status"] == 200
+    }
+    waits = sorted(connects[to] - clicked for to, (clicked, _) in clicks.items() if to in connects)
+    show(
+        "click to dial",
+        f"p50 {percentile(waits, 0.5):.2f} s, p95 {percentile(waits, 0.95):.2f} s, "
+        f"max {max(waits, default=0):.2f} s, {len(waits)} of {len(clicks)} clicks dialled",
+    )
+    rows, distinct_sids = distinct
+    show(
+        "exactly once",
+        f"{rows:,} synced rows, {distinct_sids:,} distinct Sids: "
+        f"{'OK' if rows == distinct_sids else 'DUPLICATES'}",
+    )
+    done_rows, total, spans = done
+    show(
+        "none missed",
+        f"pages done ({spans} spans): {done_rows:,} rows, the sandbox lists {total:,}: "
+        f"{'OK' if done_rows == total else 'MISSED'}",
+    )
+    ok = rows == distinct_sids and done_rows == total and refused == 0 and len(waits) == len(clicks)
+    show("result", "OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
