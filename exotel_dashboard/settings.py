@@ -163,8 +163,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CRONTASK = {"REDIS_URL": REDIS_URL}
 
-# Argon2 first (Django's recommended hasher): here a login costs about 0.18 s of CPU against PBKDF2's 0.31-1.1 s
-# (bench/README.md, "Login bursts"). The others check older hashes, which are upgraded at the next login.
+# Argon2 first (Django's recommended hasher): a login costs about 0.17 s of CPU here, PBKDF2's 0.31-1.1 s
+# (bench/README.md, "A shift starting"). The others check older hashes, upgraded at the next login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
