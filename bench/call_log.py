@@ -19,7 +19,7 @@ import tracemalloc
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from common import bench_env, fresh_database, machine_measure, migrate_and_set_up_django, percentile, show
+from common import django_in_this_process, fresh_database, machine_measure, percentile, show
 from procs import cpu_ticks, parent_pid, rss_mb
 
 DB_NAME = "bench_call_log"
@@ -67,15 +67,7 @@ def main():
     started = time.perf_counter()
     show("machine", machine_measure())
     with fresh_database(DB_NAME, LOCK_KEY, keep=args.keep):
-        env = bench_env(
-            DB_NAME,
-            EXOTEL_SID="bench",
-            EXOTEL_API_KEY="bench",
-            EXOTEL_API_TOKEN="bench",
-            PUBLIC_BASE_URL="http://127.0.0.1:8000",
-            ALLOWED_HOSTS="testserver",
-        )
-        migrate_and_set_up_django(env)
+        django_in_this_process(DB_NAME)
         try:
             with tempfile.TemporaryDirectory() as static_root:
                 status = run(args, static_root)

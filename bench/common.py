@@ -62,6 +62,20 @@ def migrate_and_set_up_django(env):
     django.setup()
 
 
+def django_in_this_process(database):
+    """The app set up in this process on `database`, for a benchmark that asks it through the test client."""
+    env = bench_env(
+        database,
+        EXOTEL_SID="bench",
+        EXOTEL_API_KEY="bench",
+        EXOTEL_API_TOKEN="bench",
+        PUBLIC_BASE_URL="http://127.0.0.1:8000",
+        ALLOWED_HOSTS="testserver",
+    )
+    migrate_and_set_up_django(env)
+    return env
+
+
 def read_only_connection(database_url):
     conn = psycopg.connect(database_url, autocommit=True, connect_timeout=10)
     conn.execute("SET default_transaction_read_only = on")

@@ -13,7 +13,7 @@ import threading
 import time
 
 import psycopg
-from common import bench_env, fresh_database, machine_measure, migrate_and_set_up_django, show
+from common import django_in_this_process, fresh_database, machine_measure, show
 from procs import rss_mb
 
 DB_NAME = "bench_export"
@@ -44,15 +44,7 @@ def main():
     show("machine", machine_measure())
     started = time.perf_counter()
     with fresh_database(DB_NAME, LOCK_KEY, keep=args.keep):
-        env = bench_env(
-            DB_NAME,
-            EXOTEL_SID="bench",
-            EXOTEL_API_KEY="bench",
-            EXOTEL_API_TOKEN="bench",
-            PUBLIC_BASE_URL="http://127.0.0.1:8000",
-            ALLOWED_HOSTS="testserver",
-        )
-        migrate_and_set_up_django(env)
+        env = django_in_this_process(DB_NAME)
         try:
             status = run(args, env["DATABASE_URL"])
         finally:
