@@ -49,13 +49,15 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
         table = self.get_table_class()(data=self.object_list, **kwargs)
         RequestConfig(self.request, paginate=False).configure(table)
         self.count = None if self.filterset.form.errors else count_at_most(self.object_list, COUNT_LIMIT)
+        if not table.order_by:  # "?sort=" with nothing after it: the log's own order
+            table.order_by = table._meta.order_by
         sort = LogSort(str(table.order_by[0]))
         query = self.request.GET
         cursor, problem = read_cursor(query.getlist("cursor"), sort)
         if problem:
             self.errors.append(problem)
         calls = self.object_list.select_related("wrap_up__disposition").order_by(*sort.order_by())
-        per_page = int(query.get("per_page") or self.table_pagination["per_page"])
+        table.per_page = per_page = int(query.get("per_page") or self.table_pagination["per_page"])
         pager = Pager(
             table, calls, sort, per_page=per_page, count=self.count, query=query, path=self.request.path
         )
