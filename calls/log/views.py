@@ -50,7 +50,7 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
         RequestConfig(self.request, paginate=False).configure(table)
         self.count = None if self.filterset.form.errors else count_at_most(self.object_list, COUNT_LIMIT)
         if not table.order_by:  # "?sort=" with nothing after it: the log's own order
-            table.order_by = table._meta.order_by
+            table.order_by = self.table_class.Meta.order_by
         sort = LogSort(str(table.order_by[0]))
         query = self.request.GET
         cursor, problem = read_cursor(query.getlist("cursor"), sort)
