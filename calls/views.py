@@ -8,7 +8,7 @@ the page sends what it shows (`#call-shown`).
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
@@ -24,6 +24,7 @@ from calls.selectors import calls_visible_to
 from calls.status_display import describe, status_phase
 from calls.tasks import refresh_call as refresh_call_task
 from calls.wrapup.panel import wrap_up_panel
+from lib.durations import tick_from
 from lib.phone import pretty
 from lib.roles import is_manager, role_required
 
@@ -87,7 +88,7 @@ def live_parts(request, call, *, shown, refresh_id="", said=None):
         "show_raw": is_manager(request.user),
         "showing": showing,
         "changed": {part for part, value in showing.items() if shown.get(part) != value},
-        "now_iso": _iso(now),
+        "now_iso": tick_from(now),
         "elapsed": None if phase.final else _elapsed(call, now),
         "polling": not phase.final or bool(refresh_id),
         "refresh_id": refresh_id,
@@ -99,13 +100,9 @@ def _elapsed(call, now):
     since = call.start_time or call.date_created
     return {
         "words": "Started" if call.start_time else "Placed",
-        "iso": _iso(since),
+        "iso": tick_from(since),
         "seconds": max(0, int((now - since).total_seconds())),
     }
-
-
-def _iso(moment):
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 @role_required

@@ -1,4 +1,6 @@
-"""Durations as people read them on a clock."""
+"""Durations as people read them on a clock, and the moments a page's clocks tick from."""
+
+from datetime import UTC
 
 DAY = 24 * 3600
 
@@ -19,3 +21,8 @@ def wait(seconds):
         return clock(seconds)
     days, rest = divmod(round(seconds), DAY)
     return f"{days} d {rest // 3600} h"
+
+
+def tick_from(moment):
+    """A moment as the browser's ticking clocks read it (static/app/live.js: `data-since`, `data-now`)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

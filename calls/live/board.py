@@ -6,7 +6,7 @@ today's calls grouped by agent, and the missed-call queue's summary.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from calls.models import FINAL_STATUSES, HAD_CONVERSATION, LIVE_STATUSES, Call, MissedCustomer, owes_wrap_up
 from calls.status_display import describe
+from lib.durations import tick_from
 from lib.roles import Role
 
 # More live calls than this is an outage or a stuck import, not a board anyone reads row by row.
@@ -71,11 +72,7 @@ class Since:
 
     @property
     def iso(self):
-        return iso(self.moment)
-
-
-def iso(moment):
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+        return tick_from(self.moment)
 
 
 def today_bounds(now):
@@ -188,7 +185,7 @@ def board(now=None):
     per_agent = today_by_agent(start, end)
     return {
         "now": now,
-        "now_iso": iso(now),
+        "now_iso": tick_from(now),
         "day": day,
         "live": live,
         "more_live": more,

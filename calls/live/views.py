@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from calls.models import LIVE_STATUSES, Call
+from lib.durations import tick_from
 from lib.roles import manager_required, role_required
 
 from .board import board as board_figures
-from .board import iso, with_phase
+from .board import with_phase
 from .rows import live_rows_html
 
 
@@ -46,5 +47,5 @@ def my_live_call(request):
     return render(
         request,
         "calls/_my_live_call.html",
-        {"live_call": call and with_phase(call, now), "now_iso": iso(now)},
+        {"live_call": call and with_phase(call, now), "now_iso": tick_from(now)},
     )
