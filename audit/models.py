@@ -12,6 +12,12 @@ class Action(models.TextChoices):
     MISSED_DISMISSED = "missed-dismissed", "Dismissed a missed caller"
     EXOPHONE_REFUSED = "exophone-refused", "Refused an ExoPhone"  # by Exotel, on a dial
     EXOPHONE_REENABLED = "exophone-reenabled", "Re-enabled an ExoPhone"
+    CAMPAIGN_CREATED = "campaign-created", "Created a campaign"
+    CAMPAIGN_STARTED = "campaign-started", "Started a campaign"
+    CAMPAIGN_PAUSED = "campaign-paused", "Paused a campaign"
+    CAMPAIGN_RESUMED = "campaign-resumed", "Resumed a campaign"
+    CAMPAIGN_CANCELLED = "campaign-cancelled", "Cancelled a campaign"
+    CAMPAIGN_EXPORTED = "campaign-exported", "Exported a campaign's report"
     ADDED = "added", "Added"
     CHANGED = "changed", "Changed"
     DELETED = "deleted", "Deleted"

@@ -20,5 +20,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("audit/", include("audit.urls")),
     path("views/", include("calls.log.saved_views.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("", include("calls.urls")),
 ]

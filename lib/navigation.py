@@ -7,6 +7,7 @@ SECTIONS = [
     ("number-lookup", "call-new"),
     ("call-", "call-log"),
     ("live", "live"),
+    ("campaign", "campaigns"),
     ("missed", "missed"),
     ("saved-view", "saved-views"),
     ("sync-health", "sync-health"),

@@ -1,0 +1,114 @@
+"""Create a campaign from an uploaded list, and move it through its states; each step is audited."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AgentProfile
+from audit.models import Action
+from audit.services import audit_object
+from exonumbers.models import ExoPhone
+
+from .contacts_csv import read_contacts
+from .models import Campaign, Contact, RefusedRow
+
+BATCH = 5000
+
+
+class NotNow(Exception):
+    """The campaign is not in a state this step applies to; the message says what it is."""
+
+
+def numbers_never_dialled():
+    """Our ExoPhones and the agents' phones, by number, with the name a refusal gives."""
+    exophones = {phone.number: phone.friendly_name for phone in ExoPhone.objects.all()}
+    agents = {
+        profile.phone_number: profile.user.get_full_name() or profile.user.get_username()
+        for profile in AgentProfile.objects.exclude(phone_number="").select_related("user")
+    }
+    return exophones, agents
+
+
+def parse_upload(data: bytes):
+    exophones, agents = numbers_never_dialled()
+    return read_contacts(data, exophones=exophones, agent_phones=agents)
+
+
+def campaign_create(*, request, settings_form, parsed, file_name) -> Campaign:
+    """A draft campaign holding the list's contacts and refused rows: nothing is dialled before Start."""
+    with transaction.atomic():
+        campaign = settings_form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.file_name = file_name[:255]
+        campaign.rows_read = parsed.rows
+        campaign.save()
+        Contact.objects.bulk_create(
+            (
+                Contact(campaign=campaign, line=line, number=number, name=name, custom_field=custom)
+                for line, number, name, custom in parsed.contacts
+            ),
+            batch_size=BATCH,
+        )
+        RefusedRow.objects.bulk_create(
+            (
+                RefusedRow(campaign=campaign, line=line, value=value, reason=reason)
+                for line, value, reason in parsed.refused
+            ),
+            batch_size=BATCH,
+        )
+        audit_object(
+            request=request,
+            action=Action.CAMPAIGN_CREATED,
+            obj=campaign,
+            details={"contacts": len(parsed.contacts), "refused rows": len(parsed.refused), "file": file_name},
+        )
+    return campaign
+
+
+STEPS = {
+    # action: (from states, to state, audit action)
+    "start": ({Campaign.State.DRAFT}, Campaign.State.RUNNING, Action.CAMPAIGN_STARTED),
+    "pause": ({Campaign.State.RUNNING}, Campaign.State.PAUSED, Action.CAMPAIGN_PAUSED),
+    "resume": ({Campaign.State.PAUSED}, Campaign.State.RUNNING, Action.CAMPAIGN_RESUMED),
+    "cancel": (
+        {Campaign.State.DRAFT, Campaign.State.RUNNING, Campaign.State.PAUSED},
+        Campaign.State.CANCELLED,
+        Action.CAMPAIGN_CANCELLED,
+    ),
+}
+
+
+def campaign_step(*, request, campaign_id, step) -> Campaign:
+    """Start, pause, resume or cancel. The campaign's row lock orders it with the pump's dials: once this
+    commits, the pump starts no dial for a campaign that is not running."""
+    from_states, to_state, action = STEPS[step]
+    now = timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.state not in from_states:
+            raise NotNow(f"The campaign is {campaign.get_state_display().lower()}: it cannot {step} now.")
+        campaign.state = to_state
+        fields = ["state"]
+        if step == "start":
+            campaign.started_at = now
+            fields.append("started_at")
+        if step == "resume":
+            campaign.stop_reason = ""
+            fields.append("stop_reason")
+        cancelled = 0
+        if step == "cancel":
+            campaign.ended_at = now
+            fields.append("ended_at")
+            cancelled = (
+                Contact.objects.filter(campaign=campaign)
+                .filter(state__in=[Contact.State.WAITING, Contact.State.RETRY])
+                .update(
+                    state=Contact.State.DONE,
+                    outcome=Contact.Outcome.CANCELLED,
+                    next_attempt_at=None,
+                    done_at=now,
+                )
+            )
+        campaign.save(update_fields=fields)
+        details = {"contacts cancelled": cancelled} if step == "cancel" else {}
+        audit_object(request=request, action=action, obj=campaign, details=details)
+    return campaign

@@ -1,0 +1,130 @@
+import math
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from audit.models import Action
+from audit.services import audit_object
+from lib.roles import manager_required
+
+from .export import report_rows
+from .forms import CampaignForm
+from .models import Campaign, Contact
+from .progress import ROWS, progress_of
+from .services import STEPS, NotNow, campaign_create, campaign_step
+from .tables import ContactTable, RefusedTable
+from .window import CallingWindow
+
+REPORT_FILTERS = {
+    "waiting": Q(state=Contact.State.WAITING),
+    "dialling": Q(state=Contact.State.DIALLING),
+    "retry": Q(state=Contact.State.RETRY),
+    **{outcome: Q(state=Contact.State.DONE, outcome=outcome) for outcome in Contact.Outcome.values if outcome},
+}
+
+
+@manager_required
+@require_GET
+def campaign_list(request):
+    campaigns = Campaign.objects.select_related("flow", "created_by").annotate(
+        contact_count=Count("contacts"),
+        reached=Count("contacts", filter=Q(contacts__outcome=Contact.Outcome.REACHED)),
+    )
+    return render(request, "campaigns/list.html", {"campaigns": campaigns[:200]})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    form = CampaignForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["contacts"]
+            campaign = campaign_create(request=request, settings_form=form, parsed=form.parsed, file_name=upload.name)
+            return redirect(campaign)
+        return render(request, "campaigns/new.html", {"form": form}, status=400)
+    return render(request, "campaigns/new.html", {"form": form})
+
+
+@manager_required
+@require_GET
+def campaign_detail(request, campaign_id):
+    campaign = get_object_or_404(Campaign.objects.select_related("exophone", "flow", "created_by"), pk=campaign_id)
+    now = timezone.now()
+    refused = RefusedTable(campaign.refused_rows.all(), prefix="refused-")
+    RequestConfig(request, paginate={"per_page": 50}).configure(refused)
+    progress = progress_of(campaign, now)
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "progress": progress,
+            "window": CallingWindow.of(campaign),
+            "refused": refused,
+            "refused_count": refused.paginator.count,
+            "estimate_minutes": math.ceil(progress.total / progress.share_per_minute),
+            "now": now,
+        },
+    )
+
+
+@manager_required
+@require_GET
+def campaign_progress(request, campaign_id):
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    now = timezone.now()
+    context = {"campaign": campaign, "progress": progress_of(campaign, now), "window": CallingWindow.of(campaign)}
+    return render(request, "campaigns/_progress.html", context)
+
+
+@manager_required
+@require_POST
+def campaign_action(request, campaign_id, step):
+    get_object_or_404(Campaign, pk=campaign_id)
+    if step not in STEPS:
+        raise Http404("No such step")
+    try:
+        campaign = campaign_step(request=request, campaign_id=campaign_id, step=step)
+    except NotNow as exc:
+        messages.error(request, str(exc))
+        return redirect("campaign-detail", campaign_id=campaign_id)
+    messages.success(request, f"{campaign.name}: {campaign.get_state_display().lower()}.")
+    return redirect(campaign)
+
+
+@manager_required
+@require_GET
+def campaign_report(request, campaign_id):
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    shown = request.GET.get("outcome", "")
+    contacts = Contact.objects.filter(campaign=campaign).select_related("last_call")
+    if shown in REPORT_FILTERS:
+        contacts = contacts.filter(REPORT_FILTERS[shown])
+    else:
+        shown = ""
+    table = ContactTable(contacts)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "campaigns/report.html",
+        {"campaign": campaign, "table": table, "shown": shown, "choices": ROWS},
+    )
+
+
+@manager_required
+@require_GET
+def campaign_export(request, campaign_id):
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    audit_object(request=request, action=Action.CAMPAIGN_EXPORTED, obj=campaign)
+    response = StreamingHttpResponse(
+        report_rows(campaign, site=f"{request.scheme}://{request.get_host()}"), content_type="text/csv"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-{stamp}.csv"'
+    return response
