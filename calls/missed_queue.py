@@ -30,25 +30,54 @@ TELLING_FIELDS = frozenset(
 
 def take_note_of(call, changed=None):
     """A call's news may change its customer's place in the queue. `changed`: the fields it changed."""
-    if not call.is_final or (changed is not None and not TELLING_FIELDS & set(changed)):
+    if not _telling(call, changed):
         return None
     number = call.customer_number
-    if not number:
-        return None
     if call.direction != Direction.INBOUND and not waiting_for(number).exists():
         return None  # an outbound call is never a try: it can only resolve a waiting row, and there is none
+    return _refresh_retrying(number)
+
+
+def take_note_of_page(calls_changed):
+    """take_note_of for a page of new calls, newest first as the sync lists them: each customer once.
+
+    One by one, the last of a customer's calls to be noted works their row out from all their calls, as this
+    does once. Newest first, no row is resolved and made again within a page: a call that resolves the row is
+    newer than its tries, and the page's later calls are older still; and of two conversations in the same
+    second, the first listed (its id the lower) resolved it.
+    """
+    telling = [
+        (call.customer_number, call.direction == Direction.INBOUND)
+        for call, changed in calls_changed
+        if _telling(call, changed)
+    ]
+    waiting = set(waiting_for_any({number for number, _ in telling}).values_list("number", flat=True))
+    for number in dict.fromkeys(number for number, inbound in telling if inbound or number in waiting):
+        _refresh_retrying(number, resolved_by_first_listed=True)
+
+
+def _telling(call, changed):
+    told = changed is None or TELLING_FIELDS & set(changed)
+    return call.is_final and told and call.customer_number
+
+
+def _refresh_retrying(number, **options):
     try:
-        return refresh_customer(number)
+        return refresh_customer(number, **options)
     except IntegrityError:  # another call of theirs ended at the same moment and made the row: again
-        return refresh_customer(number)
+        return refresh_customer(number, **options)
 
 
 def waiting_for(number):
-    return MissedCustomer.objects.filter(number=number, state=MissedCustomer.State.WAITING)
+    return waiting_for_any([number])
+
+
+def waiting_for_any(numbers):
+    return MissedCustomer.objects.filter(number__in=numbers, state=MissedCustomer.State.WAITING)
 
 
 @transaction.atomic
-def refresh_customer(number, *, now=None):
+def refresh_customer(number, *, now=None, resolved_by_first_listed=False):
     """Bring the customer's waiting row in line with their calls: the row, or None if there is none.
 
     The waiting row is locked before their calls are read, so two calls ending together are counted one
@@ -56,9 +85,8 @@ def refresh_customer(number, *, now=None):
     """
     now = now or timezone.now()
     row = waiting_for(number).select_for_update().first()
-    calls = Call.objects.filter(Q(from_number=number) | Q(to_number=number))
-    talked = calls.filter(HAD_CONVERSATION).order_by("-date_created", "-id").first()
-    tries = calls.filter(MISSED, from_number=number)
+    talked = last_conversation(number)
+    tries = Call.objects.filter(MISSED, from_number=number)
     if talked:
         tries = tries.filter(date_created__gt=talked.date_created)
     if dismissed_until := _dismissed_until(number):
@@ -66,6 +94,9 @@ def refresh_customer(number, *, now=None):
     summary = tries.aggregate(count=Count("id"), first=Min("date_created"), last=Max("date_created"))
     if not summary["count"]:
         if row is not None:
+            if resolved_by_first_listed and talked:
+                talked = _with_their_number(number).filter(HAD_CONVERSATION, date_created=talked.date_created)
+                talked = talked.order_by("id").first()
             row.state = MissedCustomer.State.RESOLVED
             row.resolved_by, row.resolved_at = talked, now
             row.claimed_by = row.claimed_at = None
@@ -81,6 +112,20 @@ def refresh_customer(number, *, now=None):
     row.exophone_id = newest.exophone_id
     row.save()
     return row
+
+
+def last_conversation(number):
+    """The customer's newest call with a conversation, either side: each side read newest first from its own
+    index (call_from_newest, call_to_newest) until one had a conversation, not all their calls."""
+    newest = (
+        Call.objects.filter(HAD_CONVERSATION, **{side: number}).order_by("-date_created", "-id").first()
+        for side in ("from_number", "to_number")
+    )
+    return max(filter(None, newest), key=lambda call: (call.date_created, call.pk), default=None)
+
+
+def _with_their_number(number):
+    return Call.objects.filter(Q(from_number=number) | Q(to_number=number))
 
 
 def _dismissed_until(number):
@@ -99,7 +144,4 @@ def refresh_waiting(*, now=None):
         "number", flat=True
     )
     for number in list(numbers):
-        try:
-            refresh_customer(number, now=now)
-        except IntegrityError:
-            refresh_customer(number, now=now)
+        _refresh_retrying(number, now=now)

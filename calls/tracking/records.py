@@ -1,15 +1,21 @@
 """Exotel's records of calls (CallRecords) into the log: observations for the state machine, upserts."""
 
 import json
+import logging
+from itertools import pairwise
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AgentProfile
+from calls.check_schedule import next_check_at
+from calls.missed_queue import take_note_of_page
 from calls.models import Call, CallEvent, Direction
 from calls.services import call_record_observation
-from calls.state import CALL_FIELDS, LEG_STATUS_FIELDS, Observation
+from calls.state import CALL_FIELDS, LEG_STATUS_FIELDS, Observation, apply_observation
 from exonumbers.models import ExoPhone
+
+log = logging.getLogger(__name__)
 
 OBSERVED_FIELDS = (*CALL_FIELDS, *LEG_STATUS_FIELDS)
 MAX_LENGTH = {name: Call._meta.get_field(name).max_length for name in OBSERVED_FIELDS}
@@ -99,3 +105,99 @@ def call_upsert_record(*, record, source=CallEvent.Source.BULK):
     if created:
         return "imported"
     return "changed" if recorded.changed else "unchanged"
+
+
+def calls_upsert_page(records, *, source=CallEvent.Source.BULK):
+    """call_upsert_record for a page of records, newest first as Exotel lists them: what call_upsert_record
+    returns for each, in order.
+
+    The calls we have never seen are created in a few statements (their calls, their events, each customer's
+    place in the missed queue once), the rows and the queue as one by one would leave them; calls we have go
+    through call_upsert_record. A page out of that order, or one a concurrent run is importing too, goes one
+    by one.
+    """
+    records = list(records)
+    known = set(Call.objects.filter(sid__in=[r.sid for r in records if r.sid]).values_list("sid", flat=True))
+    new = {}
+    for record in records:
+        if record.sid and record.sid not in known:
+            new.setdefault(record.sid, record)
+    if new and _newest_first(records):
+        try:
+            with transaction.atomic():
+                _create_unseen(list(new.values()), source)
+        except IntegrityError:  # a concurrent run imported some of them a moment ago
+            new = {}
+    else:
+        new = {}
+    return [
+        "imported" if new.get(record.sid) is record else call_upsert_record(record=record, source=source)
+        for record in records
+    ]
+
+
+def _newest_first(records):
+    dates = [record.date_created for record in records]
+    return None not in dates and all(a >= b for a, b in pairwise(dates))
+
+
+def _create_unseen(records, source):
+    """What call_upsert_record and call_record_observation do for a call never seen, for many at once."""
+    now = timezone.now()
+    agents = _agents_by_phone(n for r in records for n in (r.from_number, r.to_number))
+    exophones = dict(
+        ExoPhone.objects.filter(number__in={r.phone_number for r in records if r.phone_number}).values_list(
+            "number", "pk"
+        )
+    )
+    pending = Call._meta.get_field("status").default
+    calls, events, changes = [], [], []
+    for record in records:
+        matched = [agents[n] for n in (record.from_number, record.to_number) if n in agents]
+        call = Call(
+            sid=record.sid,
+            status=pending,
+            from_number=record.from_number or "",
+            to_number=record.to_number or "",
+            date_created=record.date_created,
+            exophone_id=exophones.get(record.phone_number),
+            agent_id=min(matched)[1] if matched else None,
+        )
+        event = record_event(source, record)
+        outcome = apply_observation(call, event["observation"])
+        call.last_checked_at = now
+        call.next_check_at = next_check_at(call, now)
+        if call.status != pending:
+            call.status_changed_at = now
+        calls.append(call)
+        changes.append(outcome.changed)
+        events.append(
+            CallEvent(
+                source=source,
+                status=event["observation"].status[:32],
+                dedupe_key=event["dedupe_key"],
+                raw_body=event["raw_body"],
+                parsed=event["observation"].as_text(),
+                verdict=CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED,
+                note=outcome.note[:300],
+            )
+        )
+        if outcome.note:
+            log.warning("call %s: %s", record.sid, outcome.note)
+    Call.objects.bulk_create(calls)
+    for call, event in zip(calls, events, strict=True):
+        call._loaded_status = call.status
+        event.call = call
+    CallEvent.objects.bulk_create(events)
+    take_note_of_page(list(zip(calls, changes, strict=True)))
+
+
+def _agents_by_phone(numbers):
+    """{phone: (profile id, user id)}: agent_for takes the profile with the lowest id among those matching."""
+    numbers = {n for n in numbers if n}
+    return {
+        phone: (profile_id, user_id)
+        for phone, profile_id, user_id in AgentProfile.objects.filter(phone_number__in=numbers).values_list(
+            "phone_number", "pk", "user_id"
+        )
+    }

@@ -17,7 +17,7 @@ from django.utils import timezone
 from exotel.client import ExotelError
 from ops.models import SyncRun
 
-from .records import call_upsert_record
+from .records import calls_upsert_page
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(days=28)
@@ -86,8 +86,8 @@ def sync_calls(*, client, since=None, until=None, now=None, progress=None):
                 # A page's calls and where the run stands commit together: a run killed mid-page resumes at
                 # that page, with none of it kept; and one commit a page, not one per call.
                 with transaction.atomic():
-                    for record in page.calls:
-                        _count(run, call_upsert_record(record=record))
+                    for result in calls_upsert_page(page.calls):
+                        _count(run, result)
                     run.next_page_uri = page.next_page_uri or ""
                     run.save()
                 if progress:
