@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "accounts",
     "exonumbers",
     "calls",
+    "campaigns",
     "ops",
     "audit",
 ]
@@ -275,6 +276,13 @@ if not 0 < EXOTEL_READ_SHARE <= 1:
     )
 # Number look-ups one person may send to Exotel per minute; a number already looked up (cached) costs nothing.
 EXOTEL_LOOKUPS_PER_MINUTE = _typed("EXOTEL_LOOKUPS_PER_MINUTE", _positive_int, 10)
+# Campaigns together start at most this share of the limit's dials in any window; agents keep the rest, and
+# their click-to-call goes to a worker before any campaign dial (campaigns/pump.py).
+CAMPAIGN_SHARE = _typed("CAMPAIGN_SHARE", float, 0.8)
+if not 0 < CAMPAIGN_SHARE <= 1:
+    raise ImproperlyConfigured(f"CAMPAIGN_SHARE must be above 0 and at most 1, e.g. 0.8 (not {CAMPAIGN_SHARE})")
+# Campaign dials waiting for a worker at once: few, so a pause stops new dials at once.
+CAMPAIGN_DIALS_IN_FLIGHT = _typed("CAMPAIGN_DIALS_IN_FLIGHT", _positive_int, 4)
 
 
 def _sync_minutes(raw):
