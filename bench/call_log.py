@@ -50,6 +50,11 @@ def parse_args():
     parser.add_argument("--warm-up", type=int, default=2, help="untimed requests per case first (at least 1)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help=f"the PostgreSQL database to create (or with --keep reuse); {DB_NAME} by default",
+    )
+    parser.add_argument(
         "--log-only",
         action="store_true",
         help="only GET /calls/ and its walks by Next and Previous (no board, counts, admin or export)",
@@ -57,7 +62,7 @@ def parse_args():
     parser.add_argument(
         "--keep",
         action="store_true",
-        help=f"keep the database {DB_NAME} afterwards and reuse one kept before (seeding takes minutes)",
+        help="keep the database afterwards and reuse one kept before (seeding takes minutes)",
     )
     return parser.parse_args()
 
@@ -66,8 +71,8 @@ def main():
     args = parse_args()
     started = time.perf_counter()
     show("machine", machine_measure())
-    with fresh_database(DB_NAME, LOCK_KEY, keep=args.keep):
-        django_in_this_process(DB_NAME)
+    with fresh_database(args.database, LOCK_KEY, keep=args.keep):
+        django_in_this_process(args.database)
         try:
             with tempfile.TemporaryDirectory() as static_root:
                 status = run(args, static_root)
@@ -207,7 +212,7 @@ def kept_people_and_numbers(count):
     if not kept:
         return None
     if kept != count:
-        raise SystemExit(f"The kept database {DB_NAME} holds {kept:,} calls: pass --calls {kept} or drop it.")
+        raise SystemExit(f"The kept database holds {kept:,} calls: pass --calls {kept} or drop it.")
     agents = list(User.objects.filter(username__startswith="agent").order_by("username"))
     users = {"agent": agents[0]} | {name: User.objects.get(username=name) for name in ("manager", "admin")}
     return {

@@ -32,9 +32,14 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help=f"the PostgreSQL database to create (or with --keep reuse); {DB_NAME} by default",
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
-        help=f"keep the database {DB_NAME} afterwards and reuse one kept before (seeding takes minutes)",
+        help="keep the database afterwards and reuse one kept before (seeding takes minutes)",
     )
     return parser.parse_args()
 
@@ -43,8 +48,8 @@ def main():
     args = parse_args()
     show("machine", machine_measure())
     started = time.perf_counter()
-    with fresh_database(DB_NAME, LOCK_KEY, keep=args.keep):
-        env = django_in_this_process(DB_NAME)
+    with fresh_database(args.database, LOCK_KEY, keep=args.keep):
+        env = django_in_this_process(args.database)
         try:
             status = run(args, env["DATABASE_URL"])
         finally:
@@ -97,9 +102,7 @@ def seeded_log(args):
     kept = Call.objects.count()
     if kept:
         if kept != args.calls:
-            raise SystemExit(
-                f"The kept database {DB_NAME} holds {kept:,} calls: pass --calls {kept} or drop it."
-            )
+            raise SystemExit(f"The kept database holds {kept:,} calls: pass --calls {kept} or drop it.")
         show("setup", f"{kept:,} calls kept from an earlier run (--keep)")
         return User.objects.get(username="manager")
     manager = create_people_and_numbers()

@@ -1,8 +1,14 @@
 """What every filtered, sorted, paged list here shares: bad sort and paging values get words, not a 500, and
 checkbox filters."""
 
+import itertools
+import math
+import time
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
+from django.db import OperationalError, connection, transaction
 from django_tables2.paginators import LazyPaginator
 
 
@@ -22,8 +28,65 @@ def count_at_most(queryset, limit: int) -> int:
     return queryset.order_by().values("pk")[: limit + 1].count()
 
 
-def how_many(count: int, limit: int, singular: str, plural: str) -> str:
-    """ "1 call", "4,210 calls", "more than 10,000 calls": a count from count_at_most in words."""
+@dataclass(frozen=True)
+class Count:
+    rows: int  # counted: the exact number when finished, otherwise at least this many
+    finished: bool = True
+
+
+COUNTING_CURSOR = "counting_rows"
+QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
+COUNT_STEPS = (250, 1000)  # rows moved over at a time: a page's worth of numbered pages first, then more
+
+
+def count_for_at_most(queryset, limit: int, seconds: float) -> Count:
+    """count_at_most that stops after `seconds` on PostgreSQL, saying how many it had counted by then.
+
+    Where no index fits the filters, counting to limit + 1 reads until that many match: a month of failed
+    inbound calls read 165,000 index entries for 2,938 matches (21 ms at a million calls, ten times that at
+    ten million), a note search joined 620,000 completed calls (112 ms). A cursor over the same LIMITed ids is
+    moved over in steps (MOVE sends no rows), each step bounded by statement_timeout to what is left of the
+    time; a step cut short is not counted. Other databases count to the limit.
+    """
+    if connection.vendor != "postgresql":
+        return Count(count_at_most(queryset, limit))
+    sql, params = queryset.order_by().values("pk")[: limit + 1].query.sql_with_params()
+    deadline = time.monotonic() + seconds
+    counted, finished = 0, False
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DECLARE {COUNTING_CURSOR} NO SCROLL CURSOR FOR {sql}", params)
+            for step in itertools.chain(COUNT_STEPS[:1], itertools.repeat(COUNT_STEPS[1])):
+                left_ms = math.ceil((deadline - time.monotonic()) * 1000)
+                if left_ms <= 0:
+                    break
+                # One round trip: the SET's result first, then the MOVE's.
+                cursor.execute(
+                    f"SET LOCAL statement_timeout = {left_ms}; MOVE FORWARD {step} IN {COUNTING_CURSOR}"
+                )
+                cursor.nextset()
+                counted += cursor.rowcount
+                if cursor.rowcount < step:
+                    finished = True
+                    break
+            cursor.execute(f"CLOSE {COUNTING_CURSOR}; SET LOCAL statement_timeout TO DEFAULT")
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
+            raise
+    return Count(counted, finished)
+
+
+def how_many(count: int | Count, limit: int, singular: str, plural: str) -> str:
+    """ "1 call", "4,210 calls", "more than 10,000 calls": a count from count_at_most in words; from
+    count_for_at_most stopped short, "at least 1,250 calls" and that counting stopped there."""
+    if isinstance(count, Count):
+        if not count.finished:
+            if not count.rows:
+                return f"{plural.capitalize()} not counted: too many to count quickly"
+            return (
+                f"at least {count.rows:,} {plural if count.rows > 1 else singular} (counting stopped there)"
+            )
+        count = count.rows
     if count > limit:
         return f"more than {limit:,} {plural}"
     return f"{count:,} {singular if count == 1 else plural}"

@@ -49,7 +49,7 @@ class Pager:
         if len(ids) > self.per_page:
             page.next_url = (
                 self.url(page=number + 1)
-                if number < PAGES_BY_NUMBER
+                if number < self.pages_near_start
                 else self.url(cursor=self.from_row(rows[-1]))
             )
         return page

@@ -83,6 +83,11 @@ def test_the_page_counts_once_and_never_the_whole_table(manager_client):
     many_calls(60)
     with CaptureQueriesContext(connection) as captured:
         assert count_shown(manager_client, "page=2") == "60 calls"
-    counts = [sql for query in captured if "COUNT(" in (sql := query["sql"]) and '"calls_call"' in sql]
+    # On PostgreSQL the count is a cursor over the same LIMITed ids, moved over in steps (lib/lists.py).
+    counts = [
+        sql
+        for query in captured
+        if ("COUNT(" in (sql := query["sql"]) or "DECLARE" in sql) and '"calls_call"' in sql
+    ]
     assert len(counts) == 1
     assert "LIMIT 10001" in counts[0]

@@ -1,0 +1,102 @@
+"""The count above the log stops after a moment on PostgreSQL, says how far it got, and paging goes on."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from calls.log import views
+from calls.models import Call
+from calls.tests.factories import T0
+from lib import lists
+from lib.lists import Count, count_for_at_most, how_many
+
+from .log_page import get, rows
+from .test_cursor_paging import link
+from .test_result_count import count_shown
+
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the time bound is PostgreSQL's"
+)
+
+
+def calls(count):
+    Call.objects.bulk_create(
+        Call(
+            sid=f"c{n:03}",
+            from_number="+919845012301",
+            to_number="+919876543210",
+            date_created=T0 - timedelta(seconds=n),
+            status="completed",
+        )
+        for n in range(count)
+    )
+
+
+def slow_after(first, seconds):
+    """The calls, each after the `first` newest taking `seconds` to read: a slow filter no index serves."""
+    newest = list(Call.objects.order_by("-date_created").values_list("pk", flat=True)[:first])
+    cost = RawSQL("CASE WHEN calls_call.id = ANY(%s) THEN '' ELSE pg_sleep(%s)::text END", [newest, seconds])
+    return Call.objects.alias(cost=cost).filter(cost="")
+
+
+def statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+def test_a_count_in_time_is_exact(db):
+    calls(30)
+    assert count_for_at_most(Call.objects.all(), 10, seconds=5) == Count(11, finished=True)
+    assert count_for_at_most(Call.objects.all(), 100, seconds=5) == Count(30, finished=True)
+
+
+@postgresql_only
+def test_a_count_cut_short_keeps_what_it_had_counted_and_the_connection_as_it_was(db, monkeypatch):
+    calls(8)
+    before = statement_timeout()
+    monkeypatch.setattr(lists, "COUNT_STEPS", (3, 1000))
+    count = count_for_at_most(slow_after(3, 0.2), 100, seconds=0.05)
+    assert count == Count(3, finished=False)
+    assert statement_timeout() == before
+    assert Call.objects.count() == 8  # the connection still works
+
+
+@postgresql_only
+def test_the_page_says_at_least_and_that_counting_stopped(manager_client, monkeypatch):
+    calls(60)
+    monkeypatch.setattr(lists, "COUNT_STEPS", (50, 1000))
+
+    def slow(queryset, limit, seconds):
+        return count_for_at_most(slow_after(50, 0.2), limit, seconds)
+
+    monkeypatch.setattr(views, "count_for_at_most", slow)
+    assert count_shown(manager_client) == "at least 50 calls (counting stopped there)"
+
+
+def test_no_time_to_count_says_so_and_next_still_goes_on(manager_client, monkeypatch):
+    calls(60)
+    monkeypatch.setattr(views, "count_for_at_most", lambda queryset, limit, seconds: Count(0, finished=False))
+    first = get(manager_client)
+    assert count_shown(manager_client) == "Calls not counted: too many to count quickly"
+    assert len(rows(first)) == 50
+    second = manager_client.get(link(first, "next"))
+    assert [row.record.sid for row in second.context["table"].page.object_list] == [
+        f"c{n:03}" for n in range(50, 60)
+    ]
+
+
+def test_how_many_in_words():
+    assert (
+        how_many(Count(1, finished=False), 10_000, "call", "calls")
+        == "at least 1 call (counting stopped there)"
+    )
+    assert how_many(Count(1250, finished=False), 10_000, "call", "calls") == (
+        "at least 1,250 calls (counting stopped there)"
+    )
+    assert how_many(Count(10_001), 10_000, "call", "calls") == "more than 10,000 calls"
+    assert how_many(Count(1), 10_000, "call", "calls") == "1 call"
