@@ -62,17 +62,17 @@ def read_contacts(data: bytes, *, exophones: dict, agent_phones: dict) -> Parsed
             )
         if len(cells) > len(columns):
             raise UnreadableList(
-                f"Line {line} has {len(cells)} columns, more than the {len(columns)} "
-                f"({', '.join(columns)}) {'the header names' if parsed.has_header else 'a list without a header has'}."
+                f"Line {line} has {len(cells)} columns, more than the {len(columns)} ({', '.join(columns)}) "
+                + ("the header names." if parsed.has_header else "a list without a header has.")
             )
         values = {name: cells[i].strip() if i < len(cells) else "" for name, i in positions.items()}
         written = values["number"]
-        reason = _refusal(values, exophones, agent_phones, seen)
-        if isinstance(reason, str):
+        number, reason = _checked(values, exophones, agent_phones, seen)
+        if reason:
             parsed.refused.append((line, written[:200], reason))
             continue
-        seen[reason] = line
-        parsed.contacts.append((line, reason, values.get("name", ""), values.get("custom_field", "")))
+        seen[number] = line
+        parsed.contacts.append((line, number, values.get("name", ""), values.get("custom_field", "")))
     if not parsed.rows:
         raise UnreadableList("The file has a header row but no contacts under it.")
     return parsed
@@ -84,7 +84,7 @@ def _decode(data):
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UnreadableList(
-            f"Line {line} is not UTF-8 text. Save the list as \"CSV UTF-8\" (Excel) or download it as CSV "
+            f'Line {line} is not UTF-8 text. Save the list as "CSV UTF-8" (Excel) or download it as CSV '
             "(Google Sheets)."
         ) from None
 
@@ -111,7 +111,7 @@ def _header(cells):
     """The column names if this first row is a header, None if it is already a contact."""
     names = [cell.strip().lower().replace(" ", "_") for cell in cells]
     if "number" in names:
-        unknown = [cell.strip() for cell, name in zip(cells, names) if name not in COLUMNS]
+        unknown = [cell.strip() for cell, name in zip(cells, names, strict=True) if name not in COLUMNS]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if unknown or repeated:
             what = f"unknown: {', '.join(unknown)}" if unknown else f"given twice: {', '.join(repeated)}"
@@ -135,22 +135,22 @@ def _header(cells):
     return None  # a first contact whose number is wrong: refused on its own line
 
 
-def _refusal(values, exophones, agent_phones, seen):
-    """The contact's E.164 number, or the reason it will not be dialled."""
+def _checked(values, exophones, agent_phones, seen):
+    """(the contact's E.164 number, None), or (None, the reason it will not be dialled)."""
     written = values["number"]
     if not written:
-        return "No number."
+        return None, "No number."
     try:
         number = to_e164(written)
     except InvalidNumber as exc:
-        return f"Not a phone number: {exc}"
+        return None, str(exc)
     if number in seen:
-        return f"The same number as line {seen[number]}."
+        return None, f"The same number as line {seen[number]}."
     if number in exophones:
-        return f"One of our ExoPhones ({exophones[number]})."
+        return None, f"One of our ExoPhones ({exophones[number]})."
     if number in agent_phones:
-        return f"An agent's phone ({agent_phones[number]})."
+        return None, f"An agent's phone ({agent_phones[number]})."
     for name, limit in LIMITS.items():
         if len(values.get(name, "")) > limit:
-            return f"The {name.replace('_', ' ')} is longer than {limit} characters."
-    return number
+            return None, f"The {name.replace('_', ' ')} is longer than {limit} characters."
+    return number, None

@@ -11,7 +11,16 @@ from calls.log.export import Lines, cells
 from .models import Contact
 from .tables import outcome_words
 
-HEADER = ["Line", "Number", "Name", "Custom field", "Outcome", "Attempts", "Last call status", "Last call (page)"]
+HEADER = [
+    "Line",
+    "Number",
+    "Name",
+    "Custom field",
+    "Outcome",
+    "Attempts",
+    "Last call status",
+    "Last call (page)",
+]
 CHUNK = 2000
 
 

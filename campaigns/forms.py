@@ -43,18 +43,24 @@ class CampaignForm(forms.ModelForm):
     )
     window_days = forms.TypedMultipleChoiceField(
         label="Calling days",
-        choices=list(enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))),
+        choices=list(
+            enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+        ),
         coerce=int,
         initial=list(DEFAULT_DAYS),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one day."},
     )
-    window_start = forms.TimeField(label="Calling from", initial=DEFAULT_START, widget=TimeInput(format="%H:%M"))
+    window_start = forms.TimeField(
+        label="Calling from", initial=DEFAULT_START, widget=TimeInput(format="%H:%M")
+    )
     window_end = forms.TimeField(
         label="Calling until",
         initial=DEFAULT_END,
         widget=TimeInput(format="%H:%M"),
-        help_text="TRAI allows promotional calls from 09:00 to 21:00. Nothing is dialled at or after this time.",
+        help_text=(
+            "TRAI allows promotional calls from 09:00 to 21:00. Nothing is dialled at or after this time."
+        ),
     )
     window_zone = forms.ChoiceField(label="Time zone of these hours", choices=[(z, z) for z in ZONES])
     max_attempts = forms.IntegerField(

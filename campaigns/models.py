@@ -1,4 +1,4 @@
-"""A campaign connects a list of customers to an Exotel flow, one flow call per attempt, within calling hours."""
+"""A campaign connects a list of customers to an Exotel flow: one flow call per attempt, in calling hours."""
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +19,7 @@ class Campaign(models.Model):
     exophone = models.ForeignKey("numbers.ExoPhone", on_delete=models.PROTECT, related_name="campaigns")
     flow = models.ForeignKey("numbers.Flow", on_delete=models.PROTECT, related_name="campaigns")
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
-    # The calling window: these weekdays (0 = Monday), from `window_start` to before `window_end`, in the zone.
+    # The calling window: these weekdays (0 = Monday), from `window_start` to before `window_end`, in a zone.
     window_days = models.JSONField(default=list)
     window_start = models.TimeField()
     window_end = models.TimeField()
@@ -120,6 +120,9 @@ class Attempt(models.Model):
         constraints = [models.UniqueConstraint(fields=["contact", "number"], name="attempt_once")]
         indexes = [models.Index(fields=["campaign", "created_at"], name="attempt_campaign_time")]
 
+    def __str__(self):
+        return f"attempt {self.number} of {self.contact}"
+
 
 class RefusedRow(models.Model):
     """A line of the uploaded list that will not be dialled, and why, for the preview."""
@@ -131,3 +134,6 @@ class RefusedRow(models.Model):
 
     class Meta:
         ordering = ["line"]
+
+    def __str__(self):
+        return f"line {self.line}: {self.reason}"

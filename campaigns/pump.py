@@ -141,18 +141,26 @@ def _start_dials(campaign, count, now) -> int:
             return 0
         due = Contact.objects.select_for_update(skip_locked=True).filter(campaign=campaign)
         contacts = list(
-            due.filter(state=Contact.State.RETRY, next_attempt_at__lte=now).order_by("next_attempt_at", "line")[
-                :count
-            ]
+            due.filter(state=Contact.State.RETRY, next_attempt_at__lte=now).order_by(
+                "next_attempt_at", "line"
+            )[:count]
         )
         if len(contacts) < count:
-            contacts += list(due.filter(state=Contact.State.WAITING).order_by("line")[: count - len(contacts)])
+            contacts += list(
+                due.filter(state=Contact.State.WAITING).order_by("line")[: count - len(contacts)]
+            )
         if not contacts:
             return 0
         calls = Call.objects.bulk_create([_flow_call(campaign, contact, now) for contact in contacts])
         Attempt.objects.bulk_create(
             [
-                Attempt(contact=contact, number=contact.calls_made + 1, call=call, campaign=campaign, created_at=now)
+                Attempt(
+                    contact=contact,
+                    number=contact.calls_made + 1,
+                    call=call,
+                    campaign=campaign,
+                    created_at=now,
+                )
                 for contact, call in zip(contacts, calls, strict=True)
             ]
         )
@@ -160,7 +168,9 @@ def _start_dials(campaign, count, now) -> int:
             contact.state, contact.last_call, contact.next_attempt_at = Contact.State.DIALLING, call, None
             contact.attempts += 1
             contact.calls_made += 1
-        Contact.objects.bulk_update(contacts, ["state", "last_call", "next_attempt_at", "attempts", "calls_made"])
+        Contact.objects.bulk_update(
+            contacts, ["state", "last_call", "next_attempt_at", "attempts", "calls_made"]
+        )
         Campaign.objects.filter(pk=campaign.pk).update(last_dial_at=now)
         call_ids = [call.pk for call in calls]
         transaction.on_commit(lambda: _enqueue_dials(call_ids))
@@ -197,4 +207,3 @@ def has_work() -> bool:
         Campaign.objects.filter(state=Campaign.State.RUNNING).exists()
         or Contact.objects.filter(state=Contact.State.DIALLING).exists()
     )
-

@@ -59,7 +59,11 @@ def campaign_create(*, request, settings_form, parsed, file_name) -> Campaign:
             request=request,
             action=Action.CAMPAIGN_CREATED,
             obj=campaign,
-            details={"contacts": len(parsed.contacts), "refused rows": len(parsed.refused), "file": file_name},
+            details={
+                "contacts": len(parsed.contacts),
+                "refused rows": len(parsed.refused),
+                "file": file_name,
+            },
         )
     return campaign
 

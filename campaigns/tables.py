@@ -32,7 +32,9 @@ class ContactTable(tables.Table):
     def render_last_call(self, value):
         if value is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("call-detail", args=[value.pk]), value.get_status_display())
+        return format_html(
+            '<a href="{}">{}</a>', reverse("call-detail", args=[value.pk]), value.get_status_display()
+        )
 
 
 def outcome_words(contact):

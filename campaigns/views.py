@@ -24,7 +24,9 @@ REPORT_FILTERS = {
     "waiting": Q(state=Contact.State.WAITING),
     "dialling": Q(state=Contact.State.DIALLING),
     "retry": Q(state=Contact.State.RETRY),
-    **{outcome: Q(state=Contact.State.DONE, outcome=outcome) for outcome in Contact.Outcome.values if outcome},
+    **{
+        outcome: Q(state=Contact.State.DONE, outcome=outcome) for outcome in Contact.Outcome.values if outcome
+    },
 }
 
 
@@ -45,7 +47,9 @@ def campaign_new(request):
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["contacts"]
-            campaign = campaign_create(request=request, settings_form=form, parsed=form.parsed, file_name=upload.name)
+            campaign = campaign_create(
+                request=request, settings_form=form, parsed=form.parsed, file_name=upload.name
+            )
             return redirect(campaign)
         return render(request, "campaigns/new.html", {"form": form}, status=400)
     return render(request, "campaigns/new.html", {"form": form})
@@ -54,7 +58,9 @@ def campaign_new(request):
 @manager_required
 @require_GET
 def campaign_detail(request, campaign_id):
-    campaign = get_object_or_404(Campaign.objects.select_related("exophone", "flow", "created_by"), pk=campaign_id)
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("exophone", "flow", "created_by"), pk=campaign_id
+    )
     now = timezone.now()
     refused = RefusedTable(campaign.refused_rows.all(), prefix="refused-")
     RequestConfig(request, paginate={"per_page": 50}).configure(refused)
@@ -79,7 +85,11 @@ def campaign_detail(request, campaign_id):
 def campaign_progress(request, campaign_id):
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     now = timezone.now()
-    context = {"campaign": campaign, "progress": progress_of(campaign, now), "window": CallingWindow.of(campaign)}
+    context = {
+        "campaign": campaign,
+        "progress": progress_of(campaign, now),
+        "window": CallingWindow.of(campaign),
+    }
     return render(request, "campaigns/_progress.html", context)
 
 

@@ -23,7 +23,9 @@ class CallingWindow:
 
     @classmethod
     def of(cls, campaign):
-        return cls(tuple(campaign.window_days), campaign.window_start, campaign.window_end, campaign.window_zone)
+        return cls(
+            tuple(campaign.window_days), campaign.window_start, campaign.window_end, campaign.window_zone
+        )
 
     def is_open(self, moment: datetime) -> bool:
         local = moment.astimezone(ZoneInfo(self.zone))
@@ -66,4 +68,4 @@ class CallingWindow:
             days = "Monday to Saturday"
         else:
             days = ", ".join(WEEKDAYS[day] for day in sorted(self.days))
-        return f"{days}, {self.start:%H:%M}–{self.end:%H:%M} {self.zone}"
+        return f"{days}, {self.start:%H:%M} to {self.end:%H:%M} {self.zone}"
