@@ -5,13 +5,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .check_schedule import next_check_at
 from .missed_queue import take_note_of
 from .models import FINAL_STATUSES, Call, CallEvent, Status
-from .state import Observation, apply_observation
+from .observation_statement import apply_in_one_statement
+from .state import Observation, apply_observation, status_note
 
 log = logging.getLogger(__name__)
 LOST_AFTER = timedelta(minutes=10)  # of only "not found" from Exotel for a call's Sid
@@ -23,12 +24,11 @@ class SidMismatch(ValueError):
 
 @dataclass
 class Recorded:
-    call: Call
-    event: CallEvent | None  # None: this exact event was recorded before (a redelivery)
+    call: Call | None  # None when applied in one statement: the row was not read into a model
+    event: CallEvent | None  # None: this exact event was recorded before (a redelivery), or not read back
     changed: list  # the call's fields this event changed, bookkeeping aside
 
 
-@transaction.atomic
 def call_record_observation(
     *,
     call_id: int,
@@ -41,11 +41,44 @@ def call_record_observation(
 ) -> Recorded:
     """Store the event once and apply it to the call by the state machine.
 
-    Locks the call row, so concurrent deliveries for one call apply one at a time; that lock is also what
+    A callback on PostgreSQL for a call that holds its Sid is applied in one statement
+    (observation_statement.py: the event's insert decides a redelivery, the call's update moves it only
+    forward); everything else under the call's row lock. Raises SidMismatch for a callback naming another
+    call's Sid, Call.DoesNotExist for a call that is gone.
+    """
+    event = {
+        "dedupe_key": dedupe_key,
+        "event_type": event_type,
+        "raw_body": raw_body,
+        "headers": headers or {},
+    }
+    if source == CallEvent.Source.CALLBACK and connection.vendor == "postgresql":
+        now = timezone.now()
+        applied = apply_in_one_statement(call_id=call_id, observation=observation, now=now, **event)
+        if applied is not None:
+            return _after_one_statement(call_id, observation, applied)
+    return _record_under_lock(call_id=call_id, source=source, observation=observation, **event)
+
+
+def _after_one_statement(call_id, observation, applied) -> Recorded:
+    if applied.after is None:
+        return Recorded(None, None, [])
+    if note := status_note(observation.status):
+        log.warning("call %s: %s", call_id, note)
+    if applied.after["status"] in FINAL_STATUSES:
+        # Its own transaction, after the call's: the queue reads the customer's calls as committed.
+        take_note_of(Call(pk=call_id, **applied.after), applied.changed)
+    return Recorded(None, None, applied.changed)
+
+
+@transaction.atomic
+def _record_under_lock(
+    *, call_id, source, observation, dedupe_key, event_type, raw_body, headers
+) -> Recorded:
+    """Locks the call row, so concurrent deliveries for one call apply one at a time; that lock is also what
     makes the duplicate check safe (the unique dedupe key stays as a backstop). A callback must name this
     call's Sid, or set it when it outruns our storing of the connect answer: SidMismatch otherwise. An
     answer we asked Exotel for also notes when we asked and when to ask again, even if it told us nothing.
-    Raises Call.DoesNotExist for a call that is gone.
     """
     call = Call.objects.select_for_update().get(pk=call_id)
     asked = source != CallEvent.Source.CALLBACK
@@ -70,7 +103,7 @@ def call_record_observation(
         status=observation.status[:32],
         dedupe_key=dedupe_key,
         raw_body=raw_body,
-        headers=headers or {},
+        headers=headers,
         parsed=observation.as_text(),
         verdict=CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED,
         note=outcome.note[:300],

@@ -72,25 +72,35 @@ class Outcome:
     note: str = ""
 
 
+def status_note(status) -> str:
+    """Why an observation's status is kept in the event only; "" when the state machine reads it."""
+    if status and status not in EXOTEL_STATUSES:
+        return f"unknown status {status!r} kept in the event only"
+    return ""
+
+
+def status_verdict(held, status) -> tuple[bool, bool]:
+    """(does the call take `status`, is the observation stale) for a call holding `held`."""
+    if not status or status_note(status):
+        return False, False
+    incoming = rank(status)
+    found_after_all = held == Status.LOST and incoming == FINAL_RANK
+    if held in FINAL_STATUSES and not found_after_all:
+        return False, status != held
+    if incoming > rank(held) or found_after_all:
+        return True, False
+    return False, incoming < rank(held)
+
+
 def apply_observation(call, observation: Observation) -> Outcome:
     """Change `call` in memory by the rules above and say which fields changed."""
     changed = []
-    notes = []
     status = observation.status
-    current = rank(call.status)
-    stale = False
-    if status and status not in EXOTEL_STATUSES:
-        notes.append(f"unknown status {status!r} kept in the event only")
-    elif status:
-        incoming = rank(status)
-        found_after_all = call.status == Status.LOST and incoming == FINAL_RANK
-        if call.status in FINAL_STATUSES and not found_after_all:
-            stale = status != call.status
-        elif incoming > current or found_after_all:
-            call.status = status
-            changed.append("status")
-        elif incoming < current:
-            stale = True
+    note = status_note(status)
+    moves, stale = status_verdict(call.status, status)
+    if moves:
+        call.status = status
+        changed.append("status")
 
     for name in CALL_FIELDS:
         if name not in observation.values:
@@ -115,4 +125,4 @@ def apply_observation(call, observation: Observation) -> Outcome:
             continue
         setattr(call, name, value)
         changed.append(name)
-    return Outcome(changed=changed, stale=stale and not changed, note="; ".join(notes))
+    return Outcome(changed=changed, stale=stale and not changed, note=note)

@@ -1,0 +1,311 @@
+"""A callback applied in one statement (PostgreSQL) leaves the same call row and event as the full path.
+
+Each case is applied twice to twin calls: once as the app does, once with the one-statement path switched off
+(the row lock, the state machine in Python, the full save), at one frozen moment, and the rows compared.
+"""
+
+import itertools
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from calls import services
+from calls.models import Call, CallEvent, MissedCustomer, Status
+from calls.services import call_record_observation
+from calls.state import Observation
+from calls.tests.factories import make_call
+from calls.tracking.tokens import callback_url
+
+from .test_callback_view import answered, as_json, terminal
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the one statement is PostgreSQL's"),
+]
+
+NOW = datetime(2026, 11, 23, 11, 5, tzinfo=UTC)
+EXOTEL_STATUSES = ("queued", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled")
+INCOMING = (*EXOTEL_STATUSES, "weird", "")
+HELD_VALUES = {
+    "date_updated": datetime(2026, 11, 23, 11, 0, 5, tzinfo=UTC),
+    "end_time": datetime(2026, 11, 23, 11, 0, 9, tzinfo=UTC),
+    "duration": 9,
+    "conversation_duration": 0,
+    "price": Decimal("1.2500"),
+    "recording_url": "https://recordings.exotel.com/held.mp3",
+    "custom_field": "held",
+}
+NEWS = {
+    "date_updated": datetime(2026, 11, 23, 11, 1, 10, tzinfo=UTC),
+    "end_time": datetime(2026, 11, 23, 11, 1, 10, tzinfo=UTC),
+    "duration": 70,
+    "conversation_duration": 42,
+    "price": Decimal("1.5"),
+    "recording_url": "https://recordings.exotel.com/news.mp3",
+    "custom_field": "news",
+    "direction": "inbound",
+}
+LEGS = ("", "ringing", "in-progress", "completed", "busy")
+_sids = itertools.count(1)
+SKIPPED = {"id", "sid"}
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def full_path(monkeypatch):
+    monkeypatch.setattr(services, "apply_in_one_statement", lambda **kwargs: None)
+
+
+def twins(**held):
+    """Two calls alike but for their Sids: one for each path."""
+    created = NOW - timedelta(minutes=5)
+    return [make_call(sid=f"twin{next(_sids):028}", date_created=created, **held) for _ in range(2)]
+
+
+def deliver(call, status, key="news", **values):
+    observation = Observation(status=status, values={"sid": call.sid, **values})
+    return call_record_observation(
+        call_id=call.pk,
+        source=CallEvent.Source.CALLBACK,
+        observation=observation,
+        dedupe_key=f"callback:{call.sid}:{key}",
+        event_type="terminal",
+        raw_body=f"body of {key}",
+        headers={"User-Agent": "test"},
+    )
+
+
+def row(call):
+    return {
+        name: value
+        for name, value in Call.objects.filter(pk=call.pk).values()[0].items()
+        if name not in SKIPPED
+    }
+
+
+def events(call):
+    fields = [
+        "source",
+        "event_type",
+        "status",
+        "raw_body",
+        "headers",
+        "parsed",
+        "verdict",
+        "note",
+        "received_at",
+    ]
+    found = list(CallEvent.objects.filter(call=call).order_by("id").values(*fields))
+    for event in found:
+        event["parsed"].pop("sid", None)
+    return found
+
+
+def both_paths(monkeypatch, held, deliveries):
+    """Deliver [(status, values)] to twin calls by both paths; assert the same rows; return the fast one."""
+    fast, full = twins(**held)
+    for number, (status, values) in enumerate(deliveries):
+        deliver(fast, status, key=f"event{number}", **values)
+    with monkeypatch.context() as patched:
+        full_path(patched)
+        for number, (status, values) in enumerate(deliveries):
+            deliver(full, status, key=f"event{number}", **values)
+    assert row(fast) == row(full), (held, deliveries)
+    assert events(fast) == events(full), (held, deliveries)
+    return fast
+
+
+@pytest.mark.parametrize("held_status", list(Status))
+def test_every_status_against_every_incoming_status_blanks_values_and_equal_values(monkeypatch, held_status):
+    for incoming in INCOMING:
+        both_paths(monkeypatch, {"status": held_status}, [(incoming, NEWS)])
+        both_paths(monkeypatch, {"status": held_status, **HELD_VALUES}, [(incoming, NEWS)])
+        both_paths(monkeypatch, {"status": held_status, **HELD_VALUES}, [(incoming, HELD_VALUES)])
+        both_paths(monkeypatch, {"status": held_status, "not_found_since": NOW}, [(incoming, {})])
+
+
+@pytest.mark.parametrize("held_status", ["ringing", "in-progress", "completed"])
+def test_legs_never_go_back_and_stale_news_only_fills_blank_legs(monkeypatch, held_status):
+    for held, incoming, status in itertools.product(LEGS, LEGS, ["in-progress", "completed", "ringing"]):
+        legs = {"leg1_status": held, "leg2_status": held}
+        both_paths(monkeypatch, {"status": held_status, **legs}, [(status, {"leg1_status": incoming})])
+
+
+def test_the_statuses_move_forward_only_as_the_state_machine_says(monkeypatch):
+    call = both_paths(monkeypatch, {"status": "queued"}, [("in-progress", NEWS)])
+    assert Call.objects.get(pk=call.pk).status == "in-progress"
+    call = both_paths(monkeypatch, {"status": "unknown"}, [("queued", {})])
+    assert Call.objects.get(pk=call.pk).status == "unknown"  # equal rank: unchanged
+    call = both_paths(monkeypatch, {"status": "busy", **HELD_VALUES}, [("completed", NEWS)])
+    assert Call.objects.get(pk=call.pk).status == "busy"  # final kept
+    assert CallEvent.objects.get(call=call).verdict == "stale"
+
+
+def test_a_stale_observation_fills_blanks_only_and_is_then_applied(monkeypatch):
+    held = {"status": "completed", "duration": 9}
+    call = both_paths(monkeypatch, held, [("in-progress", {"duration": 70, "custom_field": "news"})])
+    saved = Call.objects.get(pk=call.pk)
+    assert (saved.duration, saved.custom_field) == (9, "news")
+    assert CallEvent.objects.get(call=call).verdict == "applied"
+
+
+def test_a_lost_call_takes_the_outcome_exotel_tells_after_all(monkeypatch):
+    held = {"status": "lost", "error_message": "Exotel answered not found", "not_found_since": NOW}
+    call = both_paths(monkeypatch, held, [("completed", NEWS)])
+    saved = Call.objects.get(pk=call.pk)
+    assert (saved.status, saved.error_message, saved.not_found_since) == ("completed", "", None)
+    assert saved.status_changed_at == NOW
+
+
+def test_the_next_check_is_the_schedules_for_every_age_and_end(monkeypatch):
+    for age, status, values in itertools.product(
+        [timedelta(minutes=2), timedelta(minutes=37, microseconds=3), timedelta(hours=3), timedelta(days=3)],
+        ["ringing", "completed"],
+        [
+            {},
+            {"duration": 70},
+            {"duration": 70, "price": Decimal("1")},
+            {"end_time": NOW - timedelta(hours=1)},
+        ],
+    ):
+        for direction in ("inbound", "outbound-api"):
+            held = {"status": "queued", "direction": direction, "date_created": NOW - age}
+            fast, full = [make_call(sid=f"age{next(_sids):029}", **held) for _ in range(2)]
+            deliver(fast, status, **values)
+            with monkeypatch.context() as patched:
+                full_path(patched)
+                deliver(full, status, **values)
+            assert row(fast) == row(full), (age, status, values, direction)
+
+
+def test_sequences_in_every_order_end_alike(monkeypatch):
+    news = [
+        ("ringing", {"leg1_status": "ringing"}),
+        ("in-progress", {"leg1_status": "in-progress", "date_updated": NEWS["date_updated"]}),
+        ("in-progress", {"leg1_status": "in-progress", "leg2_status": "in-progress"}),
+        ("completed", {**NEWS, "leg1_status": "completed", "leg2_status": "completed"}),
+        ("no-answer", {"leg2_status": "no-answer"}),
+        ("weird", {"custom_field": "late"}),
+    ]
+    for order in itertools.permutations(range(len(news)), 4):
+        both_paths(monkeypatch, {"status": "queued"}, [news[i] for i in order])
+
+
+def test_a_redelivery_is_one_event_and_changes_nothing_more(client):
+    call = make_call(status="ringing")
+    url = callback_url(call.pk).removeprefix("http://testserver")
+    assert client.post(url, terminal()).status_code == 200
+    Call.objects.filter(pk=call.pk).update(custom_field="edited since")
+    assert client.post(url, terminal()).status_code == 200
+    assert client.post(url, as_json(terminal()), content_type="application/json").status_code == 200
+    saved = Call.objects.get(pk=call.pk)
+    assert saved.custom_field == "edited since"  # the same news again is not applied again
+    assert CallEvent.objects.filter(call=call).count() == 1
+
+
+def test_a_late_answered_after_the_terminal_is_kept_as_stale(client):
+    call = make_call(status="queued")
+    url = callback_url(call.pk).removeprefix("http://testserver")
+    for body in (answered(), terminal(), answered(leg2="in-progress")):
+        assert client.post(url, body).status_code == 200
+    saved = Call.objects.get(pk=call.pk)
+    assert (saved.status, saved.leg1_status, saved.leg2_status) == ("completed", "completed", "completed")
+    assert list(CallEvent.objects.filter(call=call).values_list("verdict", flat=True)) == [
+        "applied",
+        "applied",
+        "stale",
+    ]
+
+
+def test_a_call_without_its_sid_yet_takes_the_full_path_and_gets_it(client):
+    call = make_call(status="queued", sid=None)
+    url = callback_url(call.pk).removeprefix("http://testserver")
+    assert client.post(url, answered()).status_code == 200
+    saved = Call.objects.get(pk=call.pk)
+    assert (saved.status, saved.sid) == ("in-progress", answered()["CallSid"])
+
+
+def test_a_callback_naming_another_calls_sid_is_still_refused(client):
+    call = make_call(status="ringing", sid="another")
+    url = callback_url(call.pk).removeprefix("http://testserver")
+    assert client.post(url, terminal()).status_code == 400
+    assert Call.objects.get(pk=call.pk).status == "ringing"
+
+
+def test_an_inbound_call_ended_without_talk_waits_in_the_missed_queue_then_a_talk_resolves_it(client):
+    customer = "+919845012301"
+    missed = make_call(status="ringing", direction="inbound", sid="missed-one")
+    url = callback_url(missed.pk).removeprefix("http://testserver")
+    body = terminal(CallSid="missed-one", Direction="inbound", ConversationDuration="0")
+    body |= {"Legs[1][Status]": "no-answer"}
+    assert client.post(url, body).status_code == 200
+    waiting = MissedCustomer.objects.get(number=customer)
+    assert (waiting.state, waiting.tries, waiting.last_call_id) == ("waiting", 1, missed.pk)
+
+    back = make_call(status="ringing", to_number=customer, from_number="+919800000001", sid="called-back")
+    url = callback_url(back.pk).removeprefix("http://testserver")
+    later = {"DateCreated": "2026-11-23 16:40:00", "To": "09845012301", "From": "09800000001"}
+    assert client.post(url, terminal(CallSid="called-back", **later)).status_code == 200
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.resolved_by_id) == ("resolved", back.pk)
+
+
+def test_an_answered_callback_is_one_statement_and_a_redelivery_too(client):
+    call = make_call(status="queued")
+    url = callback_url(call.pk).removeprefix("http://testserver")
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, answered()).status_code == 200
+        assert len(queries) == 1, [query["sql"][:80] for query in queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_calls_callbacks_end_as_one_after_the_other(monkeypatch):
+    """Threads deliver each event of a call several times, shuffled: whatever the order, the terminal's final
+    state and one event row per distinct event, as delivered one after the other."""
+    monkeypatch.undo()  # the real clock: threads and the database's lock waits
+    news = [
+        ("ringing", {"leg1_status": "ringing"}),
+        ("in-progress", {"leg1_status": "in-progress"}),
+        ("in-progress", {"leg1_status": "in-progress", "leg2_status": "in-progress"}),
+        (
+            "completed",
+            {**NEWS, "direction": "outbound-api", "leg1_status": "completed", "leg2_status": "completed"},
+        ),
+    ]
+    for round_number in range(5):
+        call = make_call(status="queued", sid=f"race{round_number:028}")
+        deliveries = [index for index in range(len(news)) for _ in range(4)]
+        random.Random(round_number).shuffle(deliveries)
+        errors = []
+
+        def deliver_all(part, call=call, errors=errors):
+            try:
+                for index in part:
+                    status, values = news[index]
+                    deliver(call, status, key=f"event{index}", **values)
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=deliver_all, args=(deliveries[i::4],)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        saved = Call.objects.get(pk=call.pk)
+        assert (saved.status, saved.leg1_status, saved.leg2_status) == ("completed", "completed", "completed")
+        assert (saved.conversation_duration, saved.custom_field) == (42, "news")
+        assert saved.next_check_at is None  # completed with its duration and price: nothing more to ask
+        assert CallEvent.objects.filter(call=call).count() == len(news)
