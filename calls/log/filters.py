@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Reverse
 
 from calls.models import Call, Direction, Disposition, Status, WrapUp
+from calls.selectors import campaigns
 from calls.status_display import status_phase
 from exonumbers.models import Flow
 from lib.dates import DateTimeFilter
@@ -196,6 +197,9 @@ class CallFilter(django_filters.FilterSet):
     number_ends = NumberEndsFilter(label="Number ends with")
     agent = AgentFilter(queryset=agents(), null_label="No agent")
     flow = FewChoicesFilter(queryset=Flow.objects.all())
+    campaign = FewChoicesFilter(
+        field_name="campaign_attempt__campaign", queryset=lambda request: campaigns(), label="Campaign"
+    )
     has_recording = django_filters.BooleanFilter(
         method="filter_has_recording",
         label="Recording",
@@ -222,8 +226,9 @@ class CallFilter(django_filters.FilterSet):
 
     def __init__(self, *args, show_agent=True, **kwargs):
         super().__init__(*args, **kwargs)
-        if not show_agent:
+        if not show_agent:  # agents see neither others' calls nor campaigns
             del self.filters["agent"]
+            del self.filters["campaign"]
         # One query per page: a callable would be asked again to validate and again to render.
         self.filters["disposition"].extra["choices"] = disposition_choices()
         for field in self.form.fields.values():

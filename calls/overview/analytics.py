@@ -36,6 +36,7 @@ class Period:
 
     first: date
     last: date
+    campaign_id: int | None = None  # only this campaign's calls, and so the links to the log
 
     @property
     def days(self):
@@ -52,6 +53,7 @@ class Period:
         query = {
             "created_from": f"{first or self.first:%Y-%m-%d}T00:00",
             "created_to": f"{last or self.last:%Y-%m-%d}T23:59",  # the filter takes the whole last minute
+            **({"campaign": self.campaign_id} if self.campaign_id else {}),
             **filters,
         }
         return f"{reverse('call-log')}?{urlencode(query, doseq=True)}"

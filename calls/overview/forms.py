@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from calls.selectors import campaigns
 from lib.dates import DateField, DateInput
 
 from .analytics import Period
@@ -26,6 +27,13 @@ def presets(today):
 class PeriodForm(forms.Form):
     first = DateField(label="From", widget=DATE_INPUT)
     last = DateField(label="To", widget=DATE_INPUT)
+    campaign = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Campaign",
+        empty_label="Every call",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
     def __init__(self, data=None, **kwargs):
         self.today = timezone.localdate()
@@ -33,6 +41,7 @@ class PeriodForm(forms.Form):
         if not (data or {}).get("first") and not (data or {}).get("last"):
             data = {"first": default.first, "last": default.last}
         super().__init__(data, **kwargs)
+        self.fields["campaign"].queryset = campaigns()
 
     def clean(self):
         data = super().clean()
@@ -46,4 +55,5 @@ class PeriodForm(forms.Form):
 
     @property
     def period(self):
-        return Period(self.cleaned_data["first"], self.cleaned_data["last"])
+        data = self.cleaned_data
+        return Period(data["first"], data["last"], data["campaign"].pk if data.get("campaign") else None)

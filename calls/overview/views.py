@@ -19,6 +19,8 @@ def home(request):
     form = PeriodForm(request.GET)
     context = {"form": form, "presets": presets(form.today)}
     if form.is_valid():
+        if form.cleaned_data["campaign"]:
+            calls = calls.filter(campaign_attempt__campaign=form.cleaned_data["campaign"])
         figures = overview(calls, form.period)
         context |= figures | {"chart": day_bars(figures["per_day"])}
     return render(request, "calls/overview.html", context)
