@@ -267,12 +267,13 @@ EXOTEL_READ_TIMEOUT = _typed("EXOTEL_READ_TIMEOUT", float, 30.0)
 # absorbs the network's jitter so we never cross the limit as Exotel measures it.
 EXOTEL_RATE_LIMIT_WINDOW_SECONDS = _typed("EXOTEL_RATE_LIMIT_WINDOW_SECONDS", float, 61.0)
 EXOTEL_RATE_LIMIT_PER_MINUTE = _typed("EXOTEL_RATE_LIMIT_PER_MINUTE", _positive_int, 200)
-# Dials come first: reads (refresh, look-up, reconcile, sync) may take only this share of the limit; the
-# rest of every window is left for click-to-call (ops/ratelimit.py).
-EXOTEL_READ_SHARE = _typed("EXOTEL_READ_SHARE", float, 0.75)
+# Dials come first: reads (refresh, look-up, reconcile, sync) take a slot only while fewer than this share of
+# the limit is taken (195 of 200), so the rest is always free for click-to-call, and a dial may take any slot:
+# while dials are busy, reads back off (ops/ratelimit.py). A small reserve lets the sync use the minute.
+EXOTEL_READ_SHARE = _typed("EXOTEL_READ_SHARE", float, 0.975)
 if not 0 < EXOTEL_READ_SHARE <= 1:
     raise ImproperlyConfigured(
-        f"EXOTEL_READ_SHARE must be above 0 and at most 1, e.g. 0.75 (not {EXOTEL_READ_SHARE})"
+        f"EXOTEL_READ_SHARE must be above 0 and at most 1, e.g. 0.975 (not {EXOTEL_READ_SHARE})"
     )
 # Number look-ups one person may send to Exotel per minute; a number already looked up (cached) costs nothing.
 EXOTEL_LOOKUPS_PER_MINUTE = _typed("EXOTEL_LOOKUPS_PER_MINUTE", _positive_int, 10)
@@ -296,7 +297,7 @@ def _sync_minutes(raw):
 # in the queue within this plus a minute. A run costs ceil(calls in its window / 100) requests, at least one;
 # the window is this plus 10 minutes, and once an hour this plus 5 h 10 min for long calls, which Exotel lists
 # only when they end (calls/tasks.py). At 1 minute: 1 read a minute up to ~540 calls an hour, 11 at 6,000 an
-# hour, of the 150 a minute reads may take (200 x EXOTEL_READ_SHARE); the hourly run, 1 per 19 calls an hour.
+# hour, of the 195 a minute reads may take (200 x EXOTEL_READ_SHARE); the hourly run, 1 per 19 calls an hour.
 EXOTEL_SYNC_INTERVAL_MINUTES = _typed("EXOTEL_SYNC_INTERVAL_MINUTES", _sync_minutes, 1)
 # Recordings are fetched (with the API credentials) only over https from these hosts; `*.` allows subdomains.
 # Add your recordings' storage host if Exotel's links point there. The local sandbox is allowed by itself.

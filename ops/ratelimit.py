@@ -2,9 +2,10 @@
 
 A sliding-window log: a slot is taken only when fewer than `limit` were taken in the last `window` seconds,
 so no 60-second window ever holds more. Dials come first: a read (refresh, look-up, reconcile, sync) takes a
-slot only while fewer than its share of the limit (EXOTEL_READ_SHARE) are taken, so however many reads wait,
-the rest of the window stays free for dials. Database-backed by default; Redis when REDIS_URL is set; both
-decide in one atomic step, by the same rule.
+slot only while fewer than its share of the limit (EXOTEL_READ_SHARE, 195 of 200) are taken, so however many
+reads wait, the rest of the window stays free for dials; a dial may take any slot, so while dials are busy
+reads back off, and a dial beyond the reserve waits only for the oldest slot to leave the window.
+Database-backed by default; Redis when REDIS_URL is set; both decide in one atomic step, by the same rule.
 """
 
 import enum
@@ -38,7 +39,7 @@ def usable_slots(limit, priority):
     """How many slots of the window a request of this priority may see taken, its own included."""
     if priority == Priority.DIAL:
         return limit
-    return max(1, int(limit * settings.EXOTEL_READ_SHARE))
+    return max(1, int(limit * settings.EXOTEL_READ_SHARE + 1e-9))  # 200 x 0.975 is 195, not 194.99…
 
 
 def _try_database(bucket, usable, window):

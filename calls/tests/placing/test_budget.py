@@ -1,7 +1,8 @@
 """Exotel's minute is everyone's: one person's clicks cannot spend it, and a dial never waits behind reads.
 
 The app talks to the sandbox over real sockets. The limit is 20 a window and the window 15 s (the rule is the
-one of 200 a minute; a dial held up by reads then shows in seconds, not a minute).
+one of 200 a minute; a dial held up by reads then shows in seconds, not a minute). Reads may fill the window
+but for a small reserve (EXOTEL_READ_SHARE as configured: 19 of 20, as 195 of 200); a dial may take any slot.
 """
 
 import time
@@ -23,7 +24,6 @@ CUSTOMER = "+919876543205"  # the sandbox completes calls to numbers ending 00-6
 def budget(app_on_sandbox, settings):
     settings.EXOTEL_RATE_LIMIT_PER_MINUTE = LIMIT
     settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS = 15.0
-    settings.EXOTEL_READ_SHARE = 0.75
     settings.EXOTEL_LOOKUPS_PER_MINUTE = 10
     return app_on_sandbox
 
@@ -79,5 +79,5 @@ def test_reads_of_many_people_leave_room_for_a_dial(budget, agent, other_agent, 
         for i in range(10):
             client.get("/calls/lookup/", {"to": f"+91987654{n}1{i:02d}"})
 
+    assert len(sent(sandbox, "/Numbers/")) == LIMIT - 1  # reads took all but the reserve: 19 of 20
     assert seconds_from_click_to_exotel(other_agent, exophone, sandbox) < 2
-    assert len(sent(sandbox, "/Numbers/")) == LIMIT * 3 // 4  # the reads' share of the window
