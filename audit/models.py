@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     CAMPAIGN_RESUMED = "campaign-resumed", "Resumed a campaign"
     CAMPAIGN_CANCELLED = "campaign-cancelled", "Cancelled a campaign"
     CAMPAIGN_EXPORTED = "campaign-exported", "Exported a campaign's report"
+    CAMPAIGN_DND_CHECKED = "campaign-dnd-check", "Checked a campaign's numbers for DND"
     ADDED = "added", "Added"
     CHANGED = "changed", "Changed"
     DELETED = "deleted", "Deleted"

@@ -36,6 +36,14 @@ class Campaign(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     # Where the pump's round among running campaigns left off, so several campaigns share the budget fairly.
     last_dial_at = models.DateTimeField(null=True, blank=True)
+
+    class DndCheck(models.TextChoices):
+        NOT_RUN = "", "Not run"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    # The optional look-up of every number in the DND registry (Numbers API), before or while calling.
+    dnd_check = models.CharField(max_length=16, choices=DndCheck.choices, blank=True)
     # Why it stopped by itself (Exotel refused the account or the caller ID), in words, until resumed.
     stop_reason = models.CharField(max_length=500, blank=True)
 
@@ -73,6 +81,13 @@ class Contact(models.Model):
         REFUSED = "refused", "Refused by Exotel"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Dnd(models.TextChoices):
+        UNCHECKED = "", "Not checked"
+        CHECKING = "checking", "Being checked"
+        CLEAR = "clear", "Not registered"
+        REGISTERED = "registered", "Registered"
+        UNKNOWN = "unknown", "Exotel could not tell"
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contacts")
     line = models.PositiveIntegerField(help_text="Its line in the uploaded file.")
     number = models.CharField("number (E.164)", max_length=16)
@@ -88,6 +103,14 @@ class Contact(models.Model):
         "calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    dnd = models.CharField(
+        "DND registry",
+        max_length=16,
+        choices=Dnd.choices,
+        blank=True,
+        help_text="From the DND check, if run.",
+    )
+    dnd_asked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["line"]
@@ -100,6 +123,13 @@ class Contact(models.Model):
             models.Index(fields=["campaign", "line"], name="contact_line"),
             # The pump's calls to settle, each second: the few contacts being dialled among many.
             models.Index(fields=["state"], condition=models.Q(state="dialling"), name="contact_dialling"),
+            # The DND check's next numbers, and its look-ups in the limiter's window (the budget's ledger).
+            models.Index(fields=["campaign", "dnd", "line"], name="contact_dnd"),
+            models.Index(
+                fields=["dnd_asked_at"],
+                condition=models.Q(dnd_asked_at__isnull=False),
+                name="contact_dnd_asked",
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 """A campaign's figures for its progress page: where its contacts stand, its pace, time left and cost."""
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,6 +37,20 @@ class Progress:
     window_open: bool
     next_opening: object
     minutes_left: float | None
+    dnd: dict  # contacts by their DND check's answer, when the check ran
+
+    @property
+    def dnd_to_check(self):
+        return self.dnd.get(Contact.Dnd.UNCHECKED, 0) + self.dnd.get(Contact.Dnd.CHECKING, 0)
+
+    @property
+    def minutes_for_each_once(self):
+        """Minutes at the campaigns' share for one request per contact: a first dial, or a DND look-up."""
+        return math.ceil(self.total / self.share_per_minute)
+
+    @property
+    def dnd_minutes_left(self):
+        return math.ceil(self.dnd_to_check / self.share_per_minute)
 
     @property
     def rows(self):
@@ -59,6 +74,12 @@ def progress_of(campaign: Campaign, now) -> Progress:
     recent = attempts.filter(created_at__gt=now - timedelta(minutes=1)).count()
     cost = attempts.aggregate(cost=Sum("call__price"))["cost"]
     window = CallingWindow.of(campaign)
+    dnd = {}
+    if campaign.dnd_check:
+        unfinished = Contact.objects.filter(campaign=campaign).exclude(
+            state=State.DONE, dnd=Contact.Dnd.UNCHECKED
+        )
+        dnd = {row["dnd"]: row["n"] for row in unfinished.values("dnd").annotate(n=Count("id"))}
     to_call = counts.get(State.WAITING, 0) + counts.get(State.RETRY, 0)
     minutes_left = to_call / recent if recent and campaign.state == Campaign.State.RUNNING else None
     return Progress(
@@ -71,4 +92,5 @@ def progress_of(campaign: Campaign, now) -> Progress:
         window_open=window.is_open(now),
         next_opening=window.next_opening(now),
         minutes_left=minutes_left,
+        dnd=dnd,
     )

@@ -3,9 +3,9 @@
 Each dial is an ordinary flow call, created pending and dialled by the click-to-call task and claim
 (`calls/placing/tasks.py::dial_call`), so idempotency, never dialling twice on an unknown outcome, callbacks
 and reconciliation hold for it too. The budget: campaigns together start at most CAMPAIGN_SHARE of Exotel's
-limit in any window of the limiter (their attempts are the ledger), evenly over the window, and at most
-CAMPAIGN_DIALS_IN_FLIGHT wait for a worker at once, so an agent's click-to-call (a higher task priority, and
-the rest of the limit) is never held behind a campaign. Running campaigns take turns, one dial each.
+limit in any window of the limiter (their attempts and DND look-ups are the ledger), evenly over the window,
+and at most CAMPAIGN_DIALS_IN_FLIGHT wait for a worker at once, so an agent's click-to-call (a higher task
+priority, and the rest of the limit) is never held behind a campaign. Campaigns take turns.
 """
 
 import math
@@ -15,13 +15,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from calls.models import FINAL_STATUSES, Call, Direction, Status
 from calls.placing.tasks import dial_call
 from calls.tracking.reconcile import PENDING_CHECK
 
+from .lookups import check_numbers
 from .models import Attempt, Campaign, Contact
 from .outcomes import verdict_of
 from .window import CallingWindow
@@ -29,6 +30,7 @@ from .window import CallingWindow
 TICK_SECONDS = 1.0
 CAMPAIGN_DIAL_PRIORITY = -10  # below every other task, so a worker takes an agent's dial first
 SETTLE_BATCH = 500
+CHECK_LOST_AFTER = timedelta(minutes=5)
 UNFINISHED = [Contact.State.WAITING, Contact.State.DIALLING, Contact.State.RETRY]
 ATTEMPT_KEYS = uuid.UUID("6f1c6a52-6d0c-4a52-9d5e-2d1b1f2a7c3e")
 
@@ -42,6 +44,7 @@ class PumpResult(NamedTuple):
 def pump(now=None) -> PumpResult:
     now = now or timezone.now()
     settled = settle(now)
+    sweep_checks(now)
     finished = finish_campaigns(now)
     dialled = dial_due(now)
     return PumpResult(settled, dialled, finished)
@@ -101,37 +104,82 @@ def finish_campaigns(now) -> int:
 
 
 def dial_due(now) -> int:
-    """Start as many dials as the campaigns' budget allows this second, the running campaigns in turn."""
-    allowed = _dials_allowed(now)
+    """Start as many requests (dials, and DND look-ups) as the campaigns' budget allows this second, the
+    campaigns in turn: each running campaign's dials, each checking campaign's look-ups."""
+    allowed = _requests_allowed(now)
     if allowed <= 0:
         return 0
-    running = [
-        campaign
-        for campaign in Campaign.objects.filter(state=Campaign.State.RUNNING)
+    campaigns = (
+        Campaign.objects.filter(Q(state=Campaign.State.RUNNING) | Q(dnd_check=Campaign.DndCheck.RUNNING))
+        .exclude(state__in=[Campaign.State.PAUSED, Campaign.State.CANCELLED, Campaign.State.FINISHED])
         .select_related("exophone", "flow")
         .order_by(F("last_dial_at").asc(nulls_first=True), "pk")
-        if CallingWindow.of(campaign).is_open(now)
-    ]
+    )
+    turns = []
+    for campaign in campaigns:
+        if campaign.dnd_check == Campaign.DndCheck.RUNNING:
+            turns.append((_start_checks, campaign))
+        if campaign.state == Campaign.State.RUNNING and CallingWindow.of(campaign).is_open(now):
+            turns.append((_start_dials, campaign))
     started = 0
-    while allowed > started and running:
-        share = math.ceil((allowed - started) / len(running))
-        for campaign in list(running):
-            made = _start_dials(campaign, min(share, allowed - started), now)
+    while allowed > started and turns:
+        share = math.ceil((allowed - started) / len(turns))
+        for turn in list(turns):
+            start, campaign = turn
+            made = start(campaign, min(share, allowed - started), now)
             started += made
             if made < share:
-                running.remove(campaign)  # nobody due: the others take its turn
+                turns.remove(turn)  # nothing due: the others take its turn
             if started >= allowed:
                 break
     return started
 
 
-def _dials_allowed(now) -> int:
-    window = settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS
-    recent = Attempt.objects.filter(created_at__gt=now - timedelta(seconds=window))
-    waiting = recent.filter(call__status__in=[Status.PENDING, Status.QUEUED], call__sid__isnull=True).count()
+def _requests_allowed(now) -> int:
+    """The campaigns' budget this second: their share of the limiter's window, less the dials and look-ups
+    already in it (the ledger), spread evenly over the window, with few waiting for a worker at once."""
+    since = now - timedelta(seconds=settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS)
+    dials = Attempt.objects.filter(created_at__gt=since)
+    lookups = Contact.objects.filter(dnd_asked_at__gt=since)
+    waiting = (
+        dials.filter(call__status__in=[Status.PENDING, Status.QUEUED], call__sid__isnull=True).count()
+        + lookups.filter(dnd=Contact.Dnd.CHECKING).count()
+    )
     share = campaign_share()
-    evenly = math.ceil(share / window * TICK_SECONDS)
-    return min(share - recent.count(), evenly, settings.CAMPAIGN_DIALS_IN_FLIGHT - waiting)
+    evenly = math.ceil(share / settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS * TICK_SECONDS)
+    return min(share - dials.count() - lookups.count(), evenly, settings.CAMPAIGN_DIALS_IN_FLIGHT - waiting)
+
+
+def _start_checks(campaign, count, now) -> int:
+    """Mark the next unchecked numbers as being checked and hand them to a worker (tasks.check_numbers)."""
+    with transaction.atomic():
+        contacts = list(
+            Contact.objects.select_for_update(skip_locked=True)
+            .filter(campaign=campaign, dnd=Contact.Dnd.UNCHECKED)
+            .exclude(state=Contact.State.DONE)
+            .order_by("line")
+            .values_list("pk", flat=True)[:count]
+        )
+        if not contacts:
+            return 0
+        Contact.objects.filter(pk__in=contacts).update(dnd=Contact.Dnd.CHECKING, dnd_asked_at=now)
+        Campaign.objects.filter(pk=campaign.pk).update(last_dial_at=now)
+        transaction.on_commit(lambda: check_numbers.using(priority=CAMPAIGN_DIAL_PRIORITY).enqueue(contacts))
+    return len(contacts)
+
+
+def sweep_checks(now) -> int:
+    """A look-up whose worker died gets asked again; a check with no number left to ask is done."""
+    lost = Contact.objects.filter(dnd=Contact.Dnd.CHECKING, dnd_asked_at__lt=now - CHECK_LOST_AFTER).update(
+        dnd=Contact.Dnd.UNCHECKED
+    )
+    for campaign in Campaign.objects.filter(dnd_check=Campaign.DndCheck.RUNNING).only("pk"):
+        unchecked = Contact.objects.filter(
+            campaign=campaign, dnd__in=[Contact.Dnd.UNCHECKED, Contact.Dnd.CHECKING]
+        ).exclude(state=Contact.State.DONE)
+        if not unchecked.exists():
+            Campaign.objects.filter(pk=campaign.pk).update(dnd_check=Campaign.DndCheck.DONE)
+    return lost
 
 
 def _start_dials(campaign, count, now) -> int:
@@ -140,6 +188,10 @@ def _start_dials(campaign, count, now) -> int:
         if not Campaign.objects.select_for_update().filter(pk=campaign.pk, state=Campaign.State.RUNNING):
             return 0
         due = Contact.objects.select_for_update(skip_locked=True).filter(campaign=campaign)
+        if campaign.dnd_check == Campaign.DndCheck.RUNNING:  # registered numbers are never dialled
+            due = due.filter(dnd__in=[Contact.Dnd.CLEAR, Contact.Dnd.UNKNOWN])
+        else:
+            due = due.exclude(dnd=Contact.Dnd.CHECKING)
         contacts = list(
             due.filter(state=Contact.State.RETRY, next_attempt_at__lte=now).order_by(
                 "next_attempt_at", "line"
@@ -202,8 +254,10 @@ def _enqueue_dials(call_ids):
 
 
 def has_work() -> bool:
-    """Whether the pump has anything to do: a campaign running, or a campaign call still to settle."""
+    """Whether the pump has anything to do: a campaign running or checking, or a call still to settle."""
     return (
-        Campaign.objects.filter(state=Campaign.State.RUNNING).exists()
+        Campaign.objects.filter(
+            Q(state=Campaign.State.RUNNING) | Q(dnd_check=Campaign.DndCheck.RUNNING)
+        ).exists()
         or Contact.objects.filter(state=Contact.State.DIALLING).exists()
     )

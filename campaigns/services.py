@@ -78,6 +78,12 @@ STEPS = {
         Campaign.State.CANCELLED,
         Action.CAMPAIGN_CANCELLED,
     ),
+    # The DND check leaves the state as it is; it runs while the campaign is not paused.
+    "check-dnd": (
+        {Campaign.State.DRAFT, Campaign.State.RUNNING, Campaign.State.PAUSED},
+        None,
+        Action.CAMPAIGN_DND_CHECKED,
+    ),
 }
 
 
@@ -89,9 +95,15 @@ def campaign_step(*, request, campaign_id, step) -> Campaign:
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         if campaign.state not in from_states:
-            raise NotNow(f"The campaign is {campaign.get_state_display().lower()}: it cannot {step} now.")
-        campaign.state = to_state
+            state = campaign.get_state_display().lower()
+            raise NotNow(f"The campaign is {state}: it cannot {step.replace('-', ' ')} now.")
+        if step == "check-dnd" and campaign.dnd_check:
+            raise NotNow(f"The DND check is {campaign.get_dnd_check_display().lower()} already.")
+        campaign.state = to_state or campaign.state
         fields = ["state"]
+        if step == "check-dnd":
+            campaign.dnd_check = Campaign.DndCheck.RUNNING
+            fields.append("dnd_check")
         if step == "start":
             campaign.started_at = now
             fields.append("started_at")

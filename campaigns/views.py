@@ -1,5 +1,3 @@
-import math
-
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
@@ -74,7 +72,6 @@ def campaign_detail(request, campaign_id):
             "window": CallingWindow.of(campaign),
             "refused": refused,
             "refused_count": refused.paginator.count,
-            "estimate_minutes": math.ceil(progress.total / progress.share_per_minute),
             "now": now,
         },
     )
@@ -90,7 +87,8 @@ def campaign_progress(request, campaign_id):
         "progress": progress_of(campaign, now),
         "window": CallingWindow.of(campaign),
     }
-    return render(request, "campaigns/_progress.html", context)
+    part = "_dnd" if request.GET.get("part") == "dnd" else "_progress"  # the DND check's section polls itself
+    return render(request, f"campaigns/{part}.html", context)
 
 
 @manager_required
@@ -104,7 +102,10 @@ def campaign_action(request, campaign_id, step):
     except NotNow as exc:
         messages.error(request, str(exc))
         return redirect("campaign-detail", campaign_id=campaign_id)
-    messages.success(request, f"{campaign.name}: {campaign.get_state_display().lower()}.")
+    if step == "check-dnd":
+        messages.success(request, f"{campaign.name}: checking the numbers for DND.")
+    else:
+        messages.success(request, f"{campaign.name}: {campaign.get_state_display().lower()}.")
     return redirect(campaign)
 
 
