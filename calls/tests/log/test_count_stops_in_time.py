@@ -53,13 +53,14 @@ def test_a_count_in_time_is_exact(db):
     calls(30)
     assert count_for_at_most(Call.objects.all(), 10, seconds=5) == Count(11, finished=True)
     assert count_for_at_most(Call.objects.all(), 100, seconds=5) == Count(30, finished=True)
+    assert count_for_at_most(Call.objects.all(), 29, seconds=5) == Count(30, finished=True)
 
 
 @postgresql_only
 def test_a_count_cut_short_keeps_what_it_had_counted_and_the_connection_as_it_was(db, monkeypatch):
     calls(8)
     before = statement_timeout()
-    monkeypatch.setattr(lists, "COUNT_STEPS", (3, 1000))
+    monkeypatch.setattr(lists, "FIRST_COUNT_STEP", 3)
     count = count_for_at_most(slow_after(3, 0.2), 100, seconds=0.05)
     assert count == Count(3, finished=False)
     assert statement_timeout() == before
@@ -69,7 +70,7 @@ def test_a_count_cut_short_keeps_what_it_had_counted_and_the_connection_as_it_wa
 @postgresql_only
 def test_the_page_says_at_least_and_that_counting_stopped(manager_client, monkeypatch):
     calls(60)
-    monkeypatch.setattr(lists, "COUNT_STEPS", (50, 1000))
+    monkeypatch.setattr(lists, "FIRST_COUNT_STEP", 50)
 
     def slow(queryset, limit, seconds):
         return count_for_at_most(slow_after(50, 0.2), limit, seconds)
@@ -88,6 +89,11 @@ def test_no_time_to_count_says_so_and_next_still_goes_on(manager_client, monkeyp
     assert [row.record.sid for row in second.context["table"].page.object_list] == [
         f"c{n:03}" for n in range(50, 60)
     ]
+
+
+def test_the_steps_add_up_to_the_rows_asked_for():
+    assert list(lists.count_steps(10_001)) == [250, 750, 2250, 6750, 1]
+    assert list(lists.count_steps(11)) == [11]
 
 
 def test_how_many_in_words():
