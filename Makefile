@@ -15,7 +15,7 @@ run: setup
 # The demo logins wait in DEMO_LOGINS for the `ready` process, which prints them with the URL once the web
 # server answers. The ports win over .env (which the processes read themselves; honcho must not load it over
 # them), so `PORT=9000 SANDBOX_PORT=9001 make run` stays one consistent setup.
-	@logins="$$($(PY) manage.py load_demo)" && \
+	@logins="$$($(PY) manage.py load_demo)" && $(PY) manage.py load_demo_campaign && \
 	PORT=$(PORT) SANDBOX_PORT=$(SANDBOX_PORT) EXOTEL_API_URL=http://127.0.0.1:$(SANDBOX_PORT) \
 	PUBLIC_BASE_URL=http://127.0.0.1:$(PORT) DEMO_LOGINS="$$logins" \
 	$(VENV)/bin/honcho start -f Procfile -e /dev/null

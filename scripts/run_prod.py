@@ -86,6 +86,7 @@ def main():
     print("Demo logins:")
     # Demo users with known passwords: safe only because LOCAL_HTTP keeps this site on 127.0.0.1.
     manage(env, "load_demo", "--force")
+    manage(env, "load_demo_campaign", "--force")
     print()
     print(f"Exotel Dashboard (production settings): http://127.0.0.1:{env['PORT']}/")
     print(f"Sandbox Exotel on http://127.0.0.1:{env['SANDBOX_PORT']}/; health at /healthz; JSON logs below.")
