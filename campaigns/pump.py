@@ -21,6 +21,7 @@ from django.utils import timezone
 from calls.models import FINAL_STATUSES, Call, Direction, Status
 from calls.placing.tasks import dial_call
 from calls.tracking.reconcile import PENDING_CHECK
+from ops.ratelimit import Priority
 
 from .lookups import check_numbers
 from .models import Attempt, Campaign, Contact
@@ -250,7 +251,7 @@ def _flow_call(campaign, contact, now):
 def _enqueue_dials(call_ids):
     dial = dial_call.using(priority=CAMPAIGN_DIAL_PRIORITY)
     for call_id in call_ids:
-        dial.enqueue(call_id)
+        dial.enqueue(call_id, Priority.CAMPAIGN)
 
 
 def has_work() -> bool:

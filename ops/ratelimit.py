@@ -25,6 +25,7 @@ BUCKET = "exotel"
 class Priority(enum.StrEnum):
     DIAL = "dial"  # may use the whole limit
     READ = "read"  # may use only EXOTEL_READ_SHARE of it
+    CAMPAIGN = "campaign"  # a campaign's dial: as a read here, so the slots reads leave stay for agents
 
 
 class RateLimitTimeout(Exception):

@@ -92,14 +92,14 @@ def connect_options(call):
     }
 
 
-def dial(call_id, *, client):
+def dial(call_id, *, client, priority=Priority.DIAL):
     """Place the call. Raises Requeue when it must wait for the rate limit."""
     call = claim(call_id)
     if call is None:
         log.info("call %s: not pending, not dialling", call_id)
         return
     try:
-        acquire(max_wait=20, priority=Priority.DIAL)  # the whole limit: reads leave room for dials
+        acquire(max_wait=20, priority=priority)  # an agent's dial, the whole limit: reads leave room for it
     except RateLimitTimeout:
         release(call_id)
         raise Requeue(20) from None

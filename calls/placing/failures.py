@@ -10,7 +10,6 @@ from exotel.client import (
     ExotelUnreachable,
 )
 
-
 DND = "The customer's number is on the Do Not Disturb registry (TRAI NCPR)."
 CALLER_ID_REFUSED = "Exotel does not accept this caller ID: it is not an ExoPhone of the account."
 CREDENTIALS_REFUSED = "Exotel refused our credentials: an admin must check the API key and token."
