@@ -91,7 +91,8 @@ def _decode(data):
 
 def _records(text):
     """(line the record starts on, cells) for every record that is not blank."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Strict: a quote left open would otherwise swallow every row after it into one cell, silently.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
         for cells in reader:
