@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 DEFAULT_START = time(9, 0)
 DEFAULT_END = time(21, 0)
 DEFAULT_DAYS = (0, 1, 2, 3, 4, 5, 6)
+MINUTE = timedelta(minutes=1)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -41,8 +42,11 @@ class CallingWindow:
             day = today + timedelta(days=ahead)
             if day.weekday() not in self.days:
                 continue
-            # Through UTC, so a start in a skipped hour becomes the first real moment after the change.
+            # Through UTC, a start in a skipped hour reads as after the change; the window opened when the
+            # clocks jumped past the start, up to an hour before that.
             opening = datetime.combine(day, self.start, tzinfo=zone).astimezone(UTC)
+            while opening - MINUTE > moment and self.is_open(opening - MINUTE):
+                opening -= MINUTE
             if opening > moment and self.is_open(opening):
                 return opening
             if opening > moment:
