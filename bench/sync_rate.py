@@ -6,10 +6,13 @@ limit with a history of --history calls (made from each call's index, so a milli
 for dials and the sync; for --minutes it clicks a call every 10 s (a pending call and its dial_call task, as
 call_place makes them) and samples the rows imported; then kills the sync outright (SIGKILL), runs it again
 for --resume-seconds (it resumes from the page it stored) and kills it again. Prints calls imported a minute
-against the bound, API requests a minute the sandbox saw, 429s, the wait from click to dial (p95), and checks
-that no call was imported twice (distinct Sids = rows) and none missed among the pages done (rows against the
-sandbox's own Total over the same dates). A full million takes ~50 min at the bound: the rate is measured over
-minutes and the whole import extrapolated from it. See bench/README.md.
+against the bound, API requests a minute the sandbox saw, 429s, the wait from click to dial and a dial's wait
+for its slot (from the task starting to the sandbox receiving the connect, p95), that each click was dialled
+once, and checks that no call was imported twice (distinct Sids = rows) and none missed among the pages done
+(rows against the sandbox's own Total over the same dates). Last, our work per page: the next --work-pages
+pages the run would read, each applied in a transaction rolled back, in bulk (calls_upsert_page) and one by
+one (call_upsert_record, the reference), seconds and queries a page. A full million takes ~50 min at the
+bound: the rate is measured over minutes and the whole import extrapolated from it. See bench/README.md.
 """
 
 import argparse
@@ -17,6 +20,7 @@ import base64
 import bisect
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -56,6 +60,7 @@ def parse_args():
         "--minutes", type=float, default=3.0, help="minutes the sync runs before it is killed"
     )
     parser.add_argument("--resume-seconds", type=float, default=30.0, help="how long the resumed sync runs")
+    parser.add_argument("--work-pages", type=int, default=10, help="pages our work per page is timed on")
     return parser.parse_args()
 
 
@@ -206,6 +211,70 @@ def pages_done_check(api):
     return rows, total, len(spans)
 
 
+def dials_started(clicks):
+    """{call id: epoch} when the worker started each click's dial_call task."""
+    from django_tasks_db.models import DBTaskResult
+
+    started = {}
+    for task in DBTaskResult.objects.filter(task_path__endswith="dial_call", started_at__isnull=False):
+        call_id = task.args_kwargs["args"][0]
+        started[call_id] = min(started.get(call_id, float("inf")), task.started_at.timestamp())
+    return started
+
+
+def next_pages(api, count):
+    """The next `count` pages the killed run would have read (from its stored NextPageUri), as CallRecords."""
+    from django.conf import settings
+
+    from exotel.values import call_record
+    from ops.models import SyncRun
+
+    url = SyncRun.objects.filter(kind=SyncRun.Kind.SYNC).latest("started_at").next_page_uri
+    pages = []
+    while url and len(pages) < count:
+        response = requests.get(
+            f"{api}{url}" if url.startswith("/") else url,
+            auth=("sandbox_api_key", "sandbox_api_token"),
+            timeout=30,
+        )
+        if response.status_code == 429:
+            time.sleep(int(response.headers.get("Retry-After", "1")))
+            continue
+        response.raise_for_status()
+        body = response.json()
+        pages.append([call_record(call, settings.EXOTEL_TIMEZONE) for call in body["Calls"]])
+        url = body["Metadata"].get("NextPageUri")
+    return pages
+
+
+def work_per_page(pages):
+    """(seconds, queries) a page, the median, in bulk and one by one, each page's work rolled back."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from calls.tracking.records import call_upsert_record, calls_upsert_page
+
+    def one_by_one(page):
+        for record in page:
+            call_upsert_record(record=record)
+
+    def timed(apply, page):
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            apply(page)
+            seconds = time.perf_counter() - start
+            transaction.set_rollback(True)
+        return seconds, len(queries)
+
+    if not pages:
+        return None
+    bulk, single = [], []
+    for page in pages:
+        bulk.append(timed(calls_upsert_page, page))
+        single.append(timed(one_by_one, page))
+    return [tuple(statistics.median(column) for column in zip(*runs, strict=True)) for runs in (bulk, single)]
+
+
 def main():
     args = parse_args()
     if args.history < 1 or args.minutes <= 0 or args.resume_seconds <= 0:
@@ -239,6 +308,7 @@ def run(args):
         time.sleep(2)  # the last click's dial
         log = requests.get(f"{api}/_sandbox/requests", timeout=60).json()
         rows, total, spans = pages_done_check(api)
+        pages = next_pages(api, args.work_pages)
     finally:
         for process in reversed(processes):
             stop(process)
@@ -247,6 +317,8 @@ def run(args):
     synced = Call.objects.filter(idempotency_key__isnull=True)
     distinct = synced.values("sid").distinct().count()
     all_rows = synced.count()
+    dial_started = dials_started(clicks)
+    work = work_per_page(pages)
     connections.close_all()
     rate, steady_seconds = steady_rate(samples, begin)
     show(
@@ -267,10 +339,12 @@ def run(args):
         clicks,
         (all_rows, distinct),
         (rows, total, spans),
+        dial_started,
+        work,
     )
 
 
-def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, distinct, done):
+def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, distinct, done, dials, work):
     api = [entry for entry in log if entry["path"].startswith("/v1/")]
     listing = [entry for entry in api if entry["path"].endswith("/Calls.json")]
     run_end = begin + args.minutes * 60
@@ -297,17 +371,37 @@ def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, disti
         f"busiest 60 s, all API: {busiest_minute(accepted)}",
     )
     show("429s", refused)
-    connects = {
-        entry["form"].get("To", "")[-10:]: entry["epoch"]
-        for entry in api
-        if entry["path"].endswith("/Calls/connect.json") and entry["status"] == 200
-    }
-    waits = sorted(connects[to] - clicked for to, (clicked, _) in clicks.items() if to in connects)
+    connects = {}
+    for entry in api:
+        if entry["path"].endswith("/Calls/connect.json") and entry["status"] == 200:
+            connects.setdefault(entry["form"].get("To", "")[-10:], []).append(entry["epoch"])
+    waits = sorted(connects[to][0] - clicked for to, (clicked, _) in clicks.items() if to in connects)
     show(
         "click to dial",
         f"p50 {percentile(waits, 0.5):.2f} s, p95 {percentile(waits, 0.95):.2f} s, "
         f"max {max(waits, default=0):.2f} s, {len(waits)} of {len(clicks)} clicks dialled",
     )
+    slot_waits = sorted(
+        connects[to][0] - dials[call_id]
+        for to, (_, call_id) in clicks.items()
+        if to in connects and call_id in dials
+    )
+    dialled_once = sum(len(connects.get(to, ())) == 1 for to in clicks)
+    show(
+        "a dial's slot",
+        f"task start to Exotel p50 {percentile(slot_waits, 0.5):.3f} s, "
+        f"p95 {percentile(slot_waits, 0.95):.3f} s, "
+        f"max {max(slot_waits, default=0):.3f} s (its wait for a slot, and the request); "
+        f"{dialled_once} of {len(clicks)} dialled exactly once",
+    )
+    if work:
+        (bulk_seconds, bulk_queries), (single_seconds, single_queries) = work
+        show(
+            "our work a page",
+            f"in bulk {bulk_seconds:.3f} s, {bulk_queries:.0f} queries (median of {args.work_pages} pages); "
+            f"one by one (reference) {single_seconds:.3f} s, {single_queries:.0f} queries: "
+            f"{single_seconds / bulk_seconds:.1f}x",
+        )
     rows, distinct_sids = distinct
     show(
         "exactly once",
@@ -320,7 +414,7 @@ def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, disti
         f"pages done ({spans} spans): {done_rows:,} rows, the sandbox lists {total:,}: "
         f"{'OK' if done_rows == total else 'MISSED'}",
     )
-    ok = rows == distinct_sids and done_rows == total and refused == 0 and len(waits) == len(clicks)
+    ok = rows == distinct_sids and done_rows == total and refused == 0 and dialled_once == len(clicks)
     show("result", "OK" if ok else "FAILED")
     return 0 if ok else 1
 
