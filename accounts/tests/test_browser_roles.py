@@ -25,6 +25,7 @@ def test_a_manager_sees_the_overview(page, manager):
         "Call a customer",
         "Missed calls",
         "Live",
+        "Campaigns",
         "Sync health",
         "Audit trail",
     ]
@@ -38,6 +39,7 @@ def test_an_admin_reaches_django_admin(page, admin):
         "Call a customer",
         "Missed calls",
         "Live",
+        "Campaigns",
         "Sync health",
         "Audit trail",
         "Admin",

@@ -27,7 +27,7 @@ def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(pa
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("width", [1200, 1280, 1366, 1440])
+@pytest.mark.parametrize("width", [1200, 1280, 1366, 1440, 1920])
 def test_an_admins_navigation_fits_one_line_on_a_desktop_even_with_a_long_name(page, admin, width):
     admin.first_name, admin.last_name = "Venkataraghavan", "Subramaniam-Ramasubramanian"
     admin.save()
