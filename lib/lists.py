@@ -39,10 +39,13 @@ FIRST_COUNT_STEP = 250  # rows: the numbered pages' worth first, then three time
 
 
 def count_steps(rows):
-    """How many rows to move over at each step, up to `rows` in all: 250, 750, 2,250, … (10,001: 5 steps)."""
+    """How many rows to move over at each step, up to `rows` in all: 250, 750, 2,250, then the 6,751 left."""
     step, left = FIRST_COUNT_STEP, rows
     while left > 0:
-        yield min(step, left)
+        if left <= step * 3:  # the rest in one: no step of a single row at the end
+            yield left
+            return
+        yield step
         left -= step
         step *= 3
 

@@ -92,8 +92,9 @@ def test_no_time_to_count_says_so_and_next_still_goes_on(manager_client, monkeyp
 
 
 def test_the_steps_add_up_to_the_rows_asked_for():
-    assert list(lists.count_steps(10_001)) == [250, 750, 2250, 6750, 1]
+    assert list(lists.count_steps(10_001)) == [250, 750, 2250, 6751]
     assert list(lists.count_steps(11)) == [11]
+    assert list(lists.count_steps(1001)) == [250, 751]
 
 
 def test_how_many_in_words():
