@@ -156,8 +156,14 @@ def _requests_allowed(now) -> int:
     since = now - timedelta(seconds=settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS)
     dials = Attempt.objects.filter(created_at__gt=since)
     lookups = Contact.objects.filter(dnd_asked_at__gt=since)
+    # Every dial still waiting for a worker, however long ago it was queued: with the workers down, the
+    # queue must not grow by a window's share each minute.
     waiting = (
-        dials.filter(call__status__in=[Status.PENDING, Status.QUEUED], call__sid__isnull=True).count()
+        Contact.objects.filter(
+            state=Contact.State.DIALLING,
+            last_call__status__in=[Status.PENDING, Status.QUEUED],
+            last_call__sid__isnull=True,
+        ).count()
         + lookups.filter(dnd=Contact.Dnd.CHECKING).count()
     )
     share = campaign_share()

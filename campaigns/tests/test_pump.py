@@ -192,6 +192,15 @@ def test_no_more_than_the_in_flight_cap_wait_for_a_worker(exophone, flow, settin
     assert pump(NOW + 5 * SECOND).dialled == 2
 
 
+def test_with_the_workers_down_the_queue_stays_at_the_cap_for_good(exophone, flow, settings):
+    settings.CAMPAIGN_DIALS_IN_FLIGHT = 4
+    make_campaign(exophone, flow, contacts=100)
+    window = int(settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS)
+    for tick in range(3 * window):
+        pump(NOW + tick * SECOND)
+    assert Call.objects.filter(status=Status.PENDING).count() == 4
+
+
 def test_the_share_counts_dials_not_contacts_and_agents_keep_the_rest(exophone, flow, settings):
     settings.CAMPAIGN_SHARE = 0.5
     window = int(settings.EXOTEL_RATE_LIMIT_WINDOW_SECONDS)
