@@ -3,7 +3,7 @@
 A URL added without a row here fails `test_every_url_is_in_the_matrix`, so the matrix stays complete.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -17,6 +17,7 @@ from audit.models import AuditEntry
 from calls.models import CallEvent, Disposition, MissedCustomer
 from calls.tests.factories import make_call
 from calls.tracking.tokens import callback_token
+from campaigns.models import Attempt, Campaign, Contact, RefusedRow
 
 ROLES = ("anonymous", "agent", "other_agent", "manager", "admin")
 LOGIN = "login"  # a redirect to the login page
@@ -53,6 +54,14 @@ MATRIX = {
     "missed-claim": ("POST", {"anonymous": LOGIN, "*": ELSEWHERE}),  # the call form, or the queue saying no
     "missed-dismiss": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
     "exotel-callback": ("POST", {"*": 200}),  # no login: the secret is in the URL
+    "campaigns": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "campaign-new": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "campaign-detail": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "campaign-progress": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "campaign-report": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    "campaign-export": ("GET", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": 200}),
+    # Pause, as the manager does first; the admin's pause of a paused campaign says so on its page.
+    "campaign-action": ("POST", {"anonymous": LOGIN, "agent": 403, "other_agent": 403, "*": ELSEWHERE}),
 }
 
 # The admin: anonymous users go to our login page, people without staff status to the admin's; an admin gets
@@ -103,10 +112,12 @@ def world(sandbox, settings, agent, exophone, flow):
     )
     log = AccessLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
     failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", user_agent="t")
+    campaign = make_campaign(exophone, flow)
     return {
         "call": call,
         "saved": saved,
         "missed": missed,
+        "campaign": campaign,
         "objects": {
             "numbers.ExoPhone": exophone,
             "numbers.Flow": flow,
@@ -123,6 +134,47 @@ def world(sandbox, settings, agent, exophone, flow):
     }
 
 
+def make_campaign(exophone, flow):
+    """A running campaign: a contact reached by its call, one waiting, and a refused row."""
+    campaign = Campaign.objects.create(
+        name="Payment reminders",
+        exophone=exophone,
+        flow=flow,
+        state=Campaign.State.RUNNING,
+        window_days=list(range(7)),
+        window_start=time(9, 0),
+        window_end=time(21, 0),
+        window_zone="Asia/Kolkata",
+        retry_after=timedelta(minutes=30),
+        file_name="list.csv",
+        rows_read=3,
+    )
+    call = make_call(sid=None, status="completed", flow=flow, exophone=exophone, from_number="+919812345610")
+    reached = Contact.objects.create(
+        campaign=campaign,
+        line=2,
+        number=call.from_number,
+        name="Ravi",
+        state=Contact.State.DONE,
+        outcome=Contact.Outcome.REACHED,
+        attempts=1,
+        calls_made=1,
+        last_call=call,
+    )
+    Attempt.objects.create(
+        contact=reached, number=1, call=call, campaign=campaign, created_at=call.date_created
+    )
+    Contact.objects.create(campaign=campaign, line=3, number="+919812345611", name="Meena")
+    RefusedRow.objects.create(campaign=campaign, line=4, value="12345", reason="This number does not exist.")
+    return campaign
+
+
+def campaign_kwargs(campaign_id):
+    kwargs = {"campaign_id": campaign_id}
+    names = ["campaigns", "campaign-detail", "campaign-progress", "campaign-report", "campaign-export"]
+    return {name: kwargs for name in names[1:]} | {"campaign-action": kwargs | {"step": "pause"}}
+
+
 def app_url(name, world):
     call, saved = world["call"], world["saved"]
     kwargs = {
@@ -136,6 +188,7 @@ def app_url(name, world):
         "exotel-callback": {"call_id": call.pk, "token": callback_token(call.pk)},
         "missed-claim": {"row_id": world["missed"].pk},
         "missed-dismiss": {"row_id": world["missed"].pk},
+        **campaign_kwargs(world["campaign"].pk),
     }.get(name, {})
     url = reverse(name, kwargs=kwargs)
     extra = {"number-lookup": "?to=%2B919876543210"}.get(name, "")
