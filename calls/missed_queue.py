@@ -52,8 +52,101 @@ def take_note_of_page(calls_changed):
         if _telling(call, changed)
     ]
     waiting = set(waiting_for_any({number for number, _ in telling}).values_list("number", flat=True))
-    for number in dict.fromkeys(number for number, inbound in telling if inbound or number in waiting):
-        _refresh_retrying(number, resolved_by_first_listed=True)
+    numbers = list(dict.fromkeys(number for number, inbound in telling if inbound or number in waiting))
+    try:
+        with transaction.atomic():
+            _refresh_many(numbers)
+    except IntegrityError:  # a call of one of them ended at this moment and made their row: one at a time
+        for number in numbers:
+            _refresh_retrying(number, resolved_by_first_listed=True)
+
+
+REFRESHED_FIELDS = (
+    *("state", "tries", "first_try_at", "last_try_at", "first_call", "last_call", "exophone"),
+    *("resolved_by", "resolved_at", "claimed_by", "claimed_at"),
+)
+
+
+def _refresh_many(numbers):
+    """refresh_customer(number, resolved_by_first_listed=True) for each number, in a few statements: their
+    waiting rows locked, their last conversations and dismissals read at once, then their tries since; new
+    rows made in the order of `numbers`."""
+    if not numbers:
+        return
+    now = timezone.now()
+    rows = {row.number: row for row in waiting_for_any(numbers).order_by("number").select_for_update()}
+    talked = last_conversations(numbers)
+    since = {number: [talked[number][0]] if number in talked else [] for number in numbers}
+    dismissals = (
+        MissedCustomer.objects.filter(number__in=numbers, state=MissedCustomer.State.DISMISSED)
+        .values("number")
+        .annotate(tried=Max("last_try_at"), dismissed=Max("dismissed_at"))
+        .values_list("number", "tried", "dismissed")
+    )
+    for number, *moments in dismissals:
+        since[number] += filter(None, moments)
+    after = Q()
+    for number in numbers:
+        after |= (
+            Q(from_number=number, date_created__gt=max(since[number]))
+            if since[number]
+            else Q(from_number=number)
+        )
+    tries = {}
+    for try_ in Call.objects.filter(MISSED, after).values_list(
+        "from_number", "date_created", "id", "exophone_id"
+    ):
+        tries.setdefault(try_[0], []).append(try_[1:])
+    made, changed = [], []
+    for number in numbers:
+        row = rows.get(number)
+        if number not in tries:
+            if row is not None:
+                row.state, row.resolved_at = MissedCustomer.State.RESOLVED, now
+                row.resolved_by_id = _first_listed(number, *talked[number]) if number in talked else None
+                row.claimed_by = row.claimed_at = None
+                changed.append(row)
+            continue
+        ordered = sorted(tries[number])
+        (first_at, first_id, _), (last_at, last_id, exophone_id) = ordered[0], ordered[-1]
+        if row is None:
+            row = MissedCustomer(number=number)
+            made.append(row)
+        else:
+            changed.append(row)
+        row.tries, row.first_try_at, row.last_try_at = len(ordered), first_at, last_at
+        row.first_call_id, row.last_call_id, row.exophone_id = first_id, last_id, exophone_id
+    MissedCustomer.objects.bulk_create(made)
+    MissedCustomer.objects.bulk_update(changed, REFRESHED_FIELDS)
+
+
+def _first_listed(number, date_created, _):
+    """Of the customer's conversations in that second, the first made: it resolved them, one by one."""
+    calls = _with_their_number(number).filter(HAD_CONVERSATION, date_created=date_created)
+    return calls.order_by("id").values_list("id", flat=True).first()
+
+
+def last_conversations(numbers):
+    """{number: (date_created, id)} of each customer's newest call with a conversation, either side, in one
+    query: the newest conversation of each side, each read from its index (SQLite: as "id IN (…)")."""
+    newest = [
+        Call.objects.filter(
+            pk__in=Call.objects.filter(HAD_CONVERSATION, **{side: number})
+            .order_by("-date_created", "-id")
+            .values("pk")[:1]
+        ).values("pk")
+        for number in numbers
+        for side in ("from_number", "to_number")
+    ]
+    if not newest:
+        return {}
+    found, wanted = {}, set(numbers)
+    calls = Call.objects.filter(pk__in=newest[0].union(*newest[1:], all=True))
+    for call_id, created, *sides in calls.values_list("id", "date_created", "from_number", "to_number"):
+        for number in sides:
+            if number in wanted:
+                found[number] = max(found.get(number, (created, call_id)), (created, call_id))
+    return found
 
 
 def _telling(call, changed):
