@@ -11,26 +11,26 @@ from .models import Campaign, Contact, RefusedRow
 from .window import DEFAULT_DAYS
 
 NAME = "Demo: payment reminders"
-# Last two digits: 00-69 answer, 70-79 busy, 80-89 no answer, 90-94 failed, 95 DND.
+# Last two digits: 00-69 answer (talk 10 s + 3 s a digit), 70-79 busy, 80-89 no answer, 90-94 failed, 95 DND,
+# 96 Exotel could not originate (tried again).
 ENDINGS = [
-    "01",
-    "04",
+    "00",
+    "02",
+    "03",
+    "05",
     "07",
-    "12",
+    "09",
+    "11",
+    "13",
+    "14",
     "15",
-    "21",
-    "26",
-    "33",
-    "38",
-    "44",
-    "52",
-    "61",
     "72",
     "75",
     "83",
     "86",
     "91",
     "95",
+    "96",
 ]
 REFUSED = [("12345", "This number does not exist; check the digits and the STD code."), ("", "No number.")]
 
