@@ -595,7 +595,7 @@ def check_retries(args, contacts, attempts):
             retried += 1
             delays[contact.pk] = []
             for before, after in itertools.pairwise(calls):
-                ended = before.call.end_time or before.call.status_changed_at
+                ended = before.call.end_time or before.created_at  # not placed: it ended as dialled
                 delay = (after.created_at - ended).total_seconds()
                 delays[contact.pk].append(delay)
                 if delay < args.retry_minutes * 60 - 1:
