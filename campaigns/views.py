@@ -8,6 +8,7 @@ from django_tables2 import RequestConfig
 
 from audit.models import Action
 from audit.services import audit_object
+from lib.lists import whole_number
 from lib.roles import manager_required
 
 from .export import report_rows
@@ -18,6 +19,7 @@ from .services import STEPS, NotNow, campaign_create, campaign_step
 from .tables import ContactTable, RefusedTable
 from .window import CallingWindow
 
+MAX_PER_PAGE = 500
 REPORT_FILTERS = {
     "waiting": Q(state=Contact.State.WAITING),
     "dialling": Q(state=Contact.State.DIALLING),
@@ -26,6 +28,15 @@ REPORT_FILTERS = {
         outcome: Q(state=Contact.State.DONE, outcome=outcome) for outcome in Contact.Outcome.values if outcome
     },
 }
+
+
+def paginate(request, table, per_page=50):
+    """Rows per page as the link asks, if it is a whole number the page can show; else the default."""
+    asked = request.GET.get(table.prefixed_per_page_field, "")
+    if asked and not whole_number(asked, at_least=1, at_most=MAX_PER_PAGE):
+        request.GET = request.GET.copy()
+        request.GET.pop(table.prefixed_per_page_field)
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
 
 
 @manager_required
@@ -61,7 +72,7 @@ def campaign_detail(request, campaign_id):
     )
     now = timezone.now()
     refused = RefusedTable(campaign.refused_rows.all(), prefix="refused-")
-    RequestConfig(request, paginate={"per_page": 50}).configure(refused)
+    paginate(request, refused)
     progress = progress_of(campaign, now)
     return render(
         request,
@@ -120,7 +131,7 @@ def campaign_report(request, campaign_id):
     else:
         shown = ""
     table = ContactTable(contacts)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(
         request,
         "campaigns/report.html",

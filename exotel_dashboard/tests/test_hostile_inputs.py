@@ -34,7 +34,16 @@ from calls.overview.forms import PeriodForm
 from calls.tracking.tokens import callback_token
 from ops.models import Heartbeat
 
-from .test_url_matrix import ADMIN_ADDS, ADMIN_CHANGES, LOGIN, MATRIX, admin_urls, people, world
+from .test_url_matrix import (
+    ADMIN_ADDS,
+    ADMIN_CHANGES,
+    LOGIN,
+    MATRIX,
+    admin_urls,
+    campaign_kwargs,
+    people,
+    world,
+)
 
 __all__ = ["people", "world"]  # the URL matrix's fixtures, used here by name
 
@@ -80,6 +89,9 @@ GET_PARAMS = {
     "call-new": ["to"],
     "call-new-flow": ["to"],
     "number-lookup": ["to"],
+    "campaign-detail": ["refused-page", "refused-per_page"],
+    "campaign-progress": ["part"],
+    "campaign-report": ["outcome", *LIST_PARAMS],
 }
 # Pages whose form is posted: the form as the page shows it, with what a person would fill in.
 FORM_PAGES = {
@@ -88,6 +100,7 @@ FORM_PAGES = {
     "call-new-flow": {"to": "+919876543210"},
     "saved-view-delete": {},
     "missed-dismiss": {"reason": "spam"},
+    "campaign-new": {"name": "Reminders"},  # without its file: the form says so, whatever else is posted
 }
 # URLs that only take a POST, and what they are posted before one field turns hostile.
 POSTED = {
@@ -96,6 +109,7 @@ POSTED = {
     "call-refresh": {"next": "/"},
     "call-wrap-up": {"disposition": "", "note": "Spoke", "follow_up_at": "2030-01-01T10:00", "version": "0"},
     "missed-claim": {"action": "release"},
+    "campaign-action": {},
     "exotel-callback": {"Status": "completed", "DateUpdated": "2026-01-05 10:00:00", "RecordingUrl": ""},
 }
 RANGE_HEADERS = ["bytes=0-", "bytes=" + "9" * 400 + "-", "bytes=-1", "bytes=5-1", "bytes=é", "bytes=0-\x00"]
@@ -334,9 +348,9 @@ def roles_for(name):
     return [role for role in ("manager", "agent") if expected.get(role, expected.get("*")) not in (403, 404)]
 
 
-def app_path(name, world, *, call_id=None, view_id=None, row_id=None):
+def app_path(name, world, *, call_id=None, view_id=None, row_id=None, campaign_id=None):
     call_id, view_id = call_id or world["call"].pk, view_id or world["saved"].pk
-    row_id = row_id or world["missed"].pk
+    row_id, campaign_id = row_id or world["missed"].pk, campaign_id or world["campaign"].pk
     kwargs = {
         "saved-view-open": {"view_id": view_id},
         "saved-view-delete": {"view_id": view_id},
@@ -348,6 +362,7 @@ def app_path(name, world, *, call_id=None, view_id=None, row_id=None):
         "exotel-callback": {"call_id": call_id, "token": callback_token(int(call_id))},
         "missed-claim": {"row_id": row_id},
         "missed-dismiss": {"row_id": row_id},
+        **campaign_kwargs(campaign_id),
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 
@@ -417,7 +432,8 @@ def test_ids_beyond_any_integer_column_are_not_found(client, people, world, heal
     for role in roles_for(name):
         log_in(client, people, role)
         beyond = [
-            Probe(id_, method, app_path(name, world, call_id=id_, view_id=id_, row_id=id_)) for id_ in BEYOND
+            Probe(id_, method, app_path(name, world, call_id=id_, view_id=id_, row_id=id_, campaign_id=id_))
+            for id_ in BEYOND
         ]
         found += [f"as {role}: {problem}" for problem in plain_failures(client, beyond)]
     assert not found, "\n".join(found)
