@@ -378,14 +378,16 @@ def run(args):
         finished = time.time()
         agents.finish()
         time.sleep(5)  # the agents' last clicks reach the sandbox
-        log = requests.get(f"http://127.0.0.1:{sandbox_port}/_sandbox/requests", timeout=60).json()
+        sandbox = f"http://127.0.0.1:{sandbox_port}/_sandbox/"
+        log = requests.get(sandbox + "requests", timeout=60).json()
+        callbacks = requests.get(sandbox + "callbacks", timeout=60).json()
     finally:
         agents.finish()
         processes.stop_all()
         connections.close_all()
     campaign = Campaign.objects.get(pk=campaign_id)
     figures = (load, started, finished, imported, kill)
-    ok = report(args, campaign, numbers, agents, log, figures)
+    ok = report(args, campaign, agents, (log, callbacks), figures)
     connections.close_all()
     return 0 if ok else 1
 
@@ -418,11 +420,11 @@ def watch(args, processes, campaign_id):
 
 
 def call_of(entry):
-    found = re.search(r"/calls/(\d+)/", entry["form"].get("StatusCallback", ""))
+    found = re.search(r"/callbacks/exotel/(\d+)/", entry["form"].get("StatusCallback", ""))
     return int(found.group(1)) if found else None
 
 
-def report(args, campaign, numbers, agents, log, figures):
+def report(args, campaign, agents, sandbox_logs, figures):
     from django.conf import settings
     from django_tasks_db.models import DBTaskResult
 
@@ -431,6 +433,7 @@ def report(args, campaign, numbers, agents, log, figures):
     from campaigns.pump import campaign_share
 
     load, started, finished, imported, kill = figures
+    log, callbacks = sandbox_logs
     api = [entry for entry in log if entry["path"].startswith("/v1/")]
     refused = sum(entry["status"] == 429 for entry in api)
     connects = [
@@ -537,7 +540,7 @@ def report(args, campaign, numbers, agents, log, figures):
         show("", f"{not_final} campaign calls not final")
     ok = ok and not unfinished and len(contacts) == args.contacts
 
-    wrong, retried, delays = check_retries(args, contacts, attempts)
+    wrong, retried, delays = check_retries(args, contacts, attempts, ended_at(callbacks))
     outcomes = collections.Counter(c.outcome for c in contacts)
     show("outcomes", ", ".join(f"{outcome} {n}" for outcome, n in outcomes.most_common()))
     show(
@@ -578,7 +581,18 @@ def agent_waits(clicks, connects):
     return [first[pk] - clicked for clicked, _, pk in clicks if pk in first]
 
 
-def check_retries(args, contacts, attempts):
+def ended_at(callbacks):
+    """{call id: epoch} of the first terminal callback the app took: when it learnt the call had ended."""
+    ended = {}
+    for entry in callbacks:
+        found = re.search(r"/callbacks/exotel/(\d+)/", entry["url"])
+        if found and entry["event_type"] == "terminal" and entry["outcome"] == "delivered":
+            pk = int(found.group(1))
+            ended[pk] = min(ended.get(pk, entry["epoch"]), entry["epoch"])
+    return ended
+
+
+def check_retries(args, contacts, attempts, ended):
     """Contacts whose calls differ from the configuration, how many were retried, the delays per contact."""
     by_contact = collections.defaultdict(list)
     for attempt in attempts.values():
@@ -595,8 +609,10 @@ def check_retries(args, contacts, attempts):
             retried += 1
             delays[contact.pk] = []
             for before, after in itertools.pairwise(calls):
-                ended = before.call.end_time or before.created_at  # not placed: it ended as dialled
-                delay = (after.created_at - ended).total_seconds()
+                # The sandbox's EndTime runs ahead of real time at --speed above 1: the terminal callback's
+                # arrival instead; a call never placed ended when it was dialled.
+                end = ended.get(before.call_id, before.created_at.timestamp())
+                delay = after.created_at.timestamp() - end
                 delays[contact.pk].append(delay)
                 if delay < args.retry_minutes * 60 - 1:
                     wrong.append(f"{contact.number}: retried {delay:.0f} s after the call ended")
