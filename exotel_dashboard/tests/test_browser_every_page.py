@@ -34,6 +34,8 @@ NOT_PAGES = {
     "number-lookup": "htmx fragment of the call forms",
     "live-board": "htmx fragment of /live/",
     "live-mine": "htmx fragment of every page an agent has open",
+    "campaign-export": "a CSV download",
+    "campaign-progress": "htmx fragment of a campaign's page",
 }
 # Pages outside the matrix's 200s: (what, role, url).
 ERROR_PAGES = [
