@@ -18,10 +18,12 @@ from calls.models import Call, Status
 from calls.placing import failures
 from calls.placing.tasks import dial_call
 from calls.tests.fake_exotel import record
+from calls.tracking.reconcile import PENDING_CHECK, reconcile_calls
 from campaigns import pump as pump_module
 from campaigns.models import Attempt, Campaign, Contact
 from campaigns.pump import pump
 from campaigns.services import campaign_step
+from ops.models import SyncRun
 
 postgresql_only = pytest.mark.skipif(
     django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -587,3 +589,24 @@ def test_resume_racing_the_pump_dials_again(exophone, flow, manager, settings, n
 
     in_threads(pumping, lambda: step(campaign, "resume", manager))
     assert Attempt.objects.filter(campaign=campaign).count() > 0
+
+
+def test_a_dial_lost_with_its_worker_is_enqueued_again_by_the_reconciler_and_rings_once(
+    exophone, flow, exotel
+):
+    campaign = make_campaign(exophone, flow, contacts=1)
+    pump(NOW)  # its dial task is lost: nothing ran it
+    call = contact_of(campaign).last_call
+    assert call.status == Status.PENDING and call.next_check_at == NOW + PENDING_CHECK
+    for minutes in (1, 3, 6):  # the reconciler's rounds; the first is too early to call it lost
+        reconcile_calls(
+            client=exotel,
+            run=SyncRun(kind="reconcile"),
+            redial=dial_call.call,
+            now=NOW + timedelta(minutes=minutes),
+        )
+        assert len(exotel.connects) == (0 if minutes == 1 else 1)
+    Call.objects.filter(pk=call.pk).update(status=Status.COMPLETED)
+    pump(NOW + timedelta(minutes=7))
+    contact = contact_of(campaign)
+    assert (contact.state, contact.outcome, contact.attempts) == ("done", "reached", 1)
