@@ -60,8 +60,10 @@ def campaign_share() -> int:
 def settle(now) -> int:
     """Give every contact whose call has ended its outcome: done, a retry later, or back in line."""
     with transaction.atomic():
+        # The campaign's row too: a cancel or pause waits for this settle, or this one for it, so a contact
+        # of a campaign just cancelled is never given a retry.
         contacts = list(
-            Contact.objects.select_for_update(skip_locked=True, of=("self",))
+            Contact.objects.select_for_update(skip_locked=True, of=("self", "campaign"))
             .filter(state=Contact.State.DIALLING, last_call__status__in=FINAL_STATUSES)
             .select_related("last_call", "campaign")[:SETTLE_BATCH]
         )

@@ -610,3 +610,32 @@ def test_a_dial_lost_with_its_worker_is_enqueued_again_by_the_reconciler_and_rin
     pump(NOW + timedelta(minutes=7))
     contact = contact_of(campaign)
     assert (contact.state, contact.outcome, contact.attempts) == ("done", "reached", 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@postgresql_only
+def test_cancel_while_a_call_is_being_settled_leaves_no_contact_waiting_for_a_retry(
+    exophone, flow, manager, monkeypatch, no_dial_tasks
+):
+    campaign = make_campaign(exophone, flow, contacts=1)
+    pump(NOW)
+    end_calls([contact_of(campaign)], Status.BUSY)
+    read, cancelled = threading.Event(), threading.Event()
+    settle_one = pump_module._settle_one
+
+    def settle_slowly(contact, now):
+        read.set()
+        cancelled.wait(timeout=2)  # the cancel, unless it must wait for this settle to commit
+        settle_one(contact, now)
+
+    monkeypatch.setattr(pump_module, "_settle_one", settle_slowly)
+
+    def cancelling():
+        read.wait(timeout=10)
+        step(campaign, "cancel", manager)
+        cancelled.set()
+
+    in_threads(lambda: pump_module.settle(NOW + SECOND), cancelling)
+    contact = contact_of(campaign)
+    assert contact.state == "done", (contact.state, contact.outcome)
+    assert Campaign.objects.get(pk=campaign.pk).state == "cancelled"
