@@ -69,7 +69,7 @@ def read_contacts(data: bytes, *, exophones: dict, agent_phones: dict) -> Parsed
         written = values["number"]
         number, reason = _checked(values, exophones, agent_phones, seen)
         if reason:
-            parsed.refused.append((line, written[:200], reason))
+            parsed.refused.append((line, written[:200], reason[:200]))  # an agent's name may be long
             continue
         seen[number] = line
         parsed.contacts.append((line, number, values.get("name", ""), values.get("custom_field", "")))

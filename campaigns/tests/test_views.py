@@ -342,3 +342,14 @@ def test_the_detail_of_a_running_campaign_outside_its_hours_says_when_it_resumes
     Campaign.objects.filter(pk=reported.pk).update(window_days=[])
     page = manager_client.get(reverse("campaign-detail", args=[reported.pk])).content.decode()
     assert 'data-testid="window-closed"' in page
+
+
+def test_an_agent_with_a_very_long_name_is_still_a_refused_row_not_an_error(
+    manager_client, agent, exophone, flow
+):
+    agent.first_name, agent.last_name = "A" * 150, "B" * 150
+    agent.save()
+    content = f"number\n{agent.agent_profile.phone_number}\n9876543210\n".encode()
+    campaign, _ = create(manager_client, exophone, flow, contacts=upload(content))
+    (reason,) = campaign.refused_rows.values_list("reason", flat=True)
+    assert reason.startswith("An agent's phone (AAAA") and len(reason) <= 200
