@@ -291,9 +291,7 @@ def report(name, args, planned, results, wall, cpu, wrong, events):
 def compare(name, view, floor, turn, args):
     share = view["per_second"] / floor["per_second"]
     p99 = view["p99"] / max(floor["p99"], 0.001)
-    print(
-        f"-- {name} against the floor, same {'round' if args.rounds > 1 else 'run'}{round_label(turn, args)}"
-    )
+    print(f"-- {name} against the floor, same {round_label(turn, args)}")
     show("throughput", f"{share:.0%} of the floor's (target >= {TARGET_SHARE:.0%})")
     show("p99", f"{p99:.2f} x the floor's (target <= {TARGET_P99_RATIO})")
     show("gunicorn CPU", f"{view['gunicorn_ms']:.2f} ms against {floor['gunicorn_ms']:.2f} ms per callback")
