@@ -20,6 +20,7 @@ class InvalidNumber(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=10_000)  # Exotel repeats the same numbers (agents, ExoPhones) on every callback
 def to_e164(raw: str) -> str:
     """Parse a number a person or Exotel wrote ("+91 98765 43210", "09876543210", "9876543210") to E.164."""
     text = " ".join((raw or "").split())
