@@ -90,13 +90,15 @@ def _decode(data):
 
 
 def _records(text):
-    """(line the record starts on, cells) for every record that is not blank."""
+    """(line the record starts on, cells up to the last one filled in) for every record that is not blank."""
     # Strict: a quote left open would otherwise swallow every row after it into one cell, silently.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     try:
         for cells in reader:
-            if any(cell.strip() for cell in cells):
+            while cells and not cells[-1].strip():  # Excel's empty columns at the right
+                cells.pop()
+            if cells:
                 yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:

@@ -240,3 +240,15 @@ def test_a_quote_left_open_is_an_error_naming_its_line_not_the_rest_of_the_file_
 
 def test_text_after_a_closing_quote_is_an_error_naming_its_line():
     assert refused_as_whole('number,name\n9876543210,"Rao" Asha\n').startswith("Line 2 is not valid CSV")
+
+
+def test_empty_columns_excel_adds_at_the_right_are_ignored():
+    """A sheet once formatted further right saves every row with trailing commas."""
+    with_header = read("number,name,custom_field,,\r\n9876543210,Asha,INV-1,,\r\n9876543211,,,,\r\n")
+    assert with_header.contacts == [(2, "+919876543210", "Asha", "INV-1"), (3, "+919876543211", "", "")]
+    without = read("9876543210,Asha,,,\r\n")
+    assert without.contacts == [(1, "+919876543210", "Asha", "")]
+
+
+def test_a_value_in_a_column_without_a_name_is_still_refused():
+    assert refused_as_whole("number,name\n9876543210,Asha,,x\n").startswith("Line 2 has 4 columns")
