@@ -431,6 +431,7 @@ def report(args, campaign, agents, sandbox_logs, figures):
     from calls.models import FINAL_STATUSES, Call
     from campaigns.models import Attempt, Contact
     from campaigns.pump import campaign_share
+    from ops.stale_tasks import WORKER_STOPPED
 
     load, started, finished, imported, kill = figures
     log, callbacks = sandbox_logs
@@ -564,9 +565,11 @@ def report(args, campaign, agents, sandbox_logs, figures):
             f"pid {pid} ({how}) {at - started:.0f} s after Start, after {first_calls} first "
             f"calls; another started {RESTART_AFTER} s later",
         )
-    failed = DBTaskResult.objects.failed().count()
+    # A task its worker was killed in is failed as WorkerStopped and run again (ops/stale_tasks.py).
+    failed = DBTaskResult.objects.failed().exclude(exception_class_path=WORKER_STOPPED).count()
+    stopped = DBTaskResult.objects.failed().filter(exception_class_path=WORKER_STOPPED).count()
     running = DBTaskResult.objects.running().count()
-    show("tasks", f"{failed} failed, {running} left running (the killed worker's)")
+    show("tasks", f"{failed} failed; {stopped} stopped by the kill (run again); {running} left running")
     ok = ok and not failed
     show("result", "OK" if ok else "FAILED")
     return ok
