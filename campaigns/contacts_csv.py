@@ -92,7 +92,7 @@ def _decode(data):
 def _records(text):
     """(line the record starts on, cells up to the last one filled in) for every record that is not blank."""
     # Strict: a quote left open would otherwise swallow every row after it into one cell, silently.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_delimiter(text))
     start = 1
     try:
         for cells in reader:
@@ -103,6 +103,16 @@ def _records(text):
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UnreadableList(f"Line {start} is not valid CSV ({exc}).") from None
+
+
+def _delimiter(text):
+    """Excel where the decimal mark is a comma saves "CSV" with semicolons; a tab-separated file has tabs."""
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    if "," not in first_line:
+        for other in (";", "\t"):
+            if other in first_line:
+                return other
+    return ","
 
 
 def _chain_first(first, rest):

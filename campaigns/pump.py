@@ -90,7 +90,8 @@ def _settle_one(contact, now):
         contact.state, contact.next_attempt_at = Contact.State.RETRY, now
     elif verdict.retry and may_retry:
         contact.state = Contact.State.RETRY
-        contact.next_attempt_at = max(call.end_time or now, now) + campaign.retry_after
+        # From the call's end, as the form says: a pump that was down retries at once what is overdue.
+        contact.next_attempt_at = (call.end_time or now) + campaign.retry_after
     else:
         contact.state, contact.next_attempt_at, contact.done_at = Contact.State.DONE, None, now
 

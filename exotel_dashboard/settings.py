@@ -281,7 +281,9 @@ EXOTEL_LOOKUPS_PER_MINUTE = _typed("EXOTEL_LOOKUPS_PER_MINUTE", _positive_int, 1
 # their click-to-call goes to a worker before any campaign dial (campaigns/pump.py).
 CAMPAIGN_SHARE = _typed("CAMPAIGN_SHARE", float, 0.8)
 if not 0 < CAMPAIGN_SHARE <= 1:
-    raise ImproperlyConfigured(f"CAMPAIGN_SHARE must be above 0 and at most 1, e.g. 0.8 (not {CAMPAIGN_SHARE})")
+    raise ImproperlyConfigured(
+        f"CAMPAIGN_SHARE must be above 0 and at most 1, e.g. 0.8 (not {CAMPAIGN_SHARE})"
+    )
 # Campaign dials waiting for a worker at once: few, so a pause stops new dials at once.
 CAMPAIGN_DIALS_IN_FLIGHT = _typed("CAMPAIGN_DIALS_IN_FLIGHT", _positive_int, 4)
 

@@ -252,3 +252,12 @@ def test_empty_columns_excel_adds_at_the_right_are_ignored():
 
 def test_a_value_in_a_column_without_a_name_is_still_refused():
     assert refused_as_whole("number,name\n9876543210,Asha,,x\n").startswith("Line 2 has 4 columns")
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_excel_with_a_comma_decimal_mark_saves_semicolons_and_a_tab_separated_file_reads_too(separator):
+    parsed = read(f"number{separator}name\n09876543210{separator}Asha, Rao\n9876543211{separator}Ravi\n")
+    assert [(line, number, name) for line, number, name, _ in parsed.contacts] == [
+        (2, "+919876543210", "Asha, Rao"),
+        (3, "+919876543211", "Ravi"),
+    ]

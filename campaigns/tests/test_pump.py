@@ -274,9 +274,9 @@ def test_busy_no_answer_and_failed_are_tried_again_after_the_delay_until_attempt
         assert contact.attempts == attempt and contact.outcome == outcome
         if attempt < 3:
             assert contact.state == "retry"
-            assert contact.next_attempt_at == now + timedelta(minutes=30)  # from when the pump saw it end
-            assert pump(now + timedelta(minutes=30) - SECOND).dialled == 0  # not a second early
-            now += timedelta(minutes=30)
+            assert contact.next_attempt_at == ended + timedelta(minutes=30)  # from the call's end
+            assert pump(ended + timedelta(minutes=30) - SECOND).dialled == 0  # not a second early
+            now = ended + timedelta(minutes=30)
     assert (contact.state, contact.next_attempt_at) == ("done", None)
     assert pump(now + timedelta(days=1)).dialled == 0
     numbers = list(Attempt.objects.filter(contact=contact).values_list("number", flat=True))
@@ -641,3 +641,13 @@ def test_cancel_while_a_call_is_being_settled_leaves_no_contact_waiting_for_a_re
     contact = contact_of(campaign)
     assert contact.state == "done", (contact.state, contact.outcome)
     assert Campaign.objects.get(pk=campaign.pk).state == "cancelled"
+
+
+def test_a_retry_counts_its_delay_from_the_calls_end_not_from_when_the_pump_saw_it(exophone, flow):
+    campaign = make_campaign(exophone, flow, contacts=1, max_attempts=2, retry_after=timedelta(minutes=30))
+    pump(NOW)
+    ended = NOW + timedelta(seconds=20)
+    end_calls([contact_of(campaign)], Status.BUSY, end_time=ended)
+    assert pump(NOW + timedelta(minutes=20)).dialled == 0  # the pump was down until now
+    assert contact_of(campaign).next_attempt_at == ended + timedelta(minutes=30)
+    assert pump(ended + timedelta(minutes=30)).dialled == 1
