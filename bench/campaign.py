@@ -14,6 +14,7 @@ a 429 or a failed task; the speed targets are only reported. See bench/README.md
 import argparse
 import collections
 import contextlib
+import datetime
 import itertools
 import os
 import random
@@ -48,6 +49,7 @@ PASSWORD = "bench-campaign-pass"
 STARTUP_SECONDS = 60
 RESTART_AFTER = 2  # seconds, as Procfile.prod's loop starts a stopped db_worker again
 RATE_TARGET, WAIT_TARGET, IMPORT_TARGET = 0.97, 2.0, 10.0
+UNKNOWN_LOOKED_FOR = datetime.timedelta(minutes=4)  # a claimed call is first looked for after 2 minutes
 # The contact's last two digits decide the sandbox's outcome (sandbox/scenarios.py, flow mode):
 # (name, digits, share of the list, final outcome, attempts made when --attempts allow retries).
 MIX = [
@@ -404,6 +406,10 @@ def watch(args, processes, campaign_id):
         state = Campaign.objects.filter(pk=campaign_id).values_list("state", flat=True).get()
         if state != Campaign.State.RUNNING:
             return kill
+        held = only_unknown_outcomes_left(campaign_id)
+        if held:
+            print(f"only {held} contact(s) left, their calls' outcome unknown to the reconciler", flush=True)
+            return kill
         if kill is None and not processes.args.no_kill:
             first_calls = Attempt.objects.filter(campaign_id=campaign_id, number=1).count()
             if first_calls >= args.contacts / 2:
@@ -419,6 +425,28 @@ def watch(args, processes, campaign_id):
     return kill
 
 
+def only_unknown_outcomes_left(campaign_id):
+    """Contacts left if every one not done is held by a call the reconciler looked for and could not find.
+
+    A worker killed between the claim and the connect leaves its call queued without a Sid: never dialled
+    again (its first dial may have reached Exotel), looked for in Exotel's list, given up only after the
+    call's time limit plus 30 minutes (calls/tracking/reconcile.py). The campaign waits for it that long.
+    """
+    from django.utils import timezone
+
+    from calls.models import Status
+    from campaigns.models import Contact
+
+    left = Contact.objects.filter(campaign_id=campaign_id).exclude(state=Contact.State.DONE)
+    held = left.filter(
+        state=Contact.State.DIALLING,
+        last_call__sid__isnull=True,
+        last_call__status__in=[Status.QUEUED, Status.UNKNOWN],
+        last_call__date_created__lt=timezone.now() - UNKNOWN_LOOKED_FOR,
+    ).count()
+    return held if held and held == left.count() else 0
+
+
 def call_of(entry):
     found = re.search(r"/callbacks/exotel/(\d+)/", entry["form"].get("StatusCallback", ""))
     return int(found.group(1)) if found else None
@@ -428,7 +456,7 @@ def report(args, campaign, agents, sandbox_logs, figures):
     from django.conf import settings
     from django_tasks_db.models import DBTaskResult
 
-    from calls.models import FINAL_STATUSES, Call
+    from calls.models import Status
     from campaigns.models import Attempt, Contact
     from campaigns.pump import campaign_share
     from ops.stale_tasks import WORKER_STOPPED
@@ -528,20 +556,27 @@ def report(args, campaign, agents, sandbox_logs, figures):
     never = [a.call_id for a in attempts.values() if a.call_id not in per_call]
     ok = ok and not twice and not agent_twice and not refused
 
-    contacts = list(Contact.objects.filter(campaign=campaign))
+    contacts = list(Contact.objects.filter(campaign=campaign).select_related("last_call"))
     unfinished = [c for c in contacts if c.state != Contact.State.DONE or not c.outcome]
-    not_final = Call.objects.filter(pk__in=list(attempts)).exclude(status__in=FINAL_STATUSES).count()
+    unknown = {Status.QUEUED, Status.UNKNOWN}
+    held = [c for c in unfinished if c.last_call and not c.last_call.sid and c.last_call.status in unknown]
+    lost = [c for c in unfinished if c not in held]
     show(
         "contacts lost",
-        f"{len(unfinished)} of {len(contacts)} not done "
-        f"({collections.Counter(c.state for c in unfinished) or 'none'}); "
-        f"{len(never)} campaign calls never reached the sandbox {never[:5]}",
+        f"{len(lost)} of {len(contacts)} ({collections.Counter(c.state for c in lost) or 'none'}): not done, "
+        f"and not held by a call of unknown outcome; {len(never)} campaign calls never reached the sandbox",
     )
-    if not_final:
-        show("", f"{not_final} campaign calls not final")
-    ok = ok and not unfinished and len(contacts) == args.contacts
+    for contact in held:
+        reached = "reached" if contact.last_call_id in per_call else "never reached"
+        show(
+            "",
+            f"held: {contact.number}, its call {contact.last_call_id} {contact.last_call.status} without a "
+            f"Sid ({reached} the sandbox): the reconciler gives up on it after its time limit + 30 min",
+        )
+    ok = ok and not lost and len(contacts) == args.contacts
 
-    wrong, retried, delays = check_retries(args, contacts, attempts, ended_at(callbacks))
+    done = [c for c in contacts if c not in held]
+    wrong, retried, delays = check_retries(args, done, attempts, ended_at(callbacks))
     outcomes = collections.Counter(c.outcome for c in contacts)
     show("outcomes", ", ".join(f"{outcome} {n}" for outcome, n in outcomes.most_common()))
     show(
