@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -53,10 +54,13 @@ def call_record_observation(
         "headers": headers or {},
     }
     if source == CallEvent.Source.CALLBACK and connection.vendor == "postgresql":
-        now = timezone.now()
-        applied = apply_in_one_statement(call_id=call_id, observation=observation, now=now, **event)
-        if applied is not None:
-            return _after_one_statement(call_id, observation, applied)
+        # News that may end the call commits with the missed-call queue's work-out, as in the full path: a
+        # failure there undoes both, and Exotel's retry is then no redelivery. Other news needs none.
+        with transaction.atomic() if observation.status in FINAL_STATUSES else nullcontext():
+            now = timezone.now()
+            applied = apply_in_one_statement(call_id=call_id, observation=observation, now=now, **event)
+            if applied is not None:
+                return _after_one_statement(call_id, observation, applied)
     return _record_under_lock(call_id=call_id, source=source, observation=observation, **event)
 
 
@@ -66,7 +70,6 @@ def _after_one_statement(call_id, observation, applied) -> Recorded:
     if note := status_note(observation.status):
         log.warning("call %s: %s", call_id, note)
     if applied.after["status"] in FINAL_STATUSES:
-        # Its own transaction, after the call's: the queue reads the customer's calls as committed.
         take_note_of(Call(pk=call_id, **applied.after), applied.changed)
     return Recorded(None, None, applied.changed)
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -321,3 +321,22 @@ def test_concurrent_deliveries_of_one_calls_callbacks_end_as_one_after_the_other
         assert (saved.conversation_duration, saved.custom_field) == (42, "news")
         assert saved.next_check_at is None  # completed with its duration and price: nothing more to ask
         assert CallEvent.objects.filter(call=call).count() == len(news)
+
+
+def test_a_terminal_whose_missed_queue_work_fails_is_undone_so_exotels_retry_applies_it(client, monkeypatch):
+    call = make_call(status="ringing", direction="inbound", sid="missed-two")
+    url = callback_url(call.pk).removeprefix("http://testserver")
+    body = terminal(CallSid="missed-two", Direction="inbound", ConversationDuration="0")
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection lost")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "take_note_of", down)
+        assert client.post(url, body).status_code == 503
+    assert Call.objects.get(pk=call.pk).status == "ringing"
+    assert not CallEvent.objects.filter(call=call).exists()
+
+    assert client.post(url, body).status_code == 200
+    assert Call.objects.get(pk=call.pk).status == "completed"
+    assert MissedCustomer.objects.get(number="+919845012301").last_call_id == call.pk
