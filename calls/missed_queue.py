@@ -6,8 +6,9 @@ learns more about how it ended) the customer's row is worked out again from thei
 twice, late or out of order, and calls the sync imports long after, all give the same queue.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from .models import HAD_CONVERSATION, Call, Direction, MissedCustomer, Status
@@ -61,6 +62,7 @@ def take_note_of_page(calls_changed):
             _refresh_retrying(number, resolved_by_first_listed=True)
 
 
+CALLS = Call._meta.db_table
 REFRESHED_FIELDS = (
     *("state", "tries", "first_try_at", "last_try_at", "first_call", "last_call", "exophone"),
     *("resolved_by", "resolved_at", "claimed_by", "claimed_at"),
@@ -85,18 +87,11 @@ def _refresh_many(numbers):
     )
     for number, *moments in dismissals:
         since[number] += filter(None, moments)
-    after = Q()
-    for number in numbers:
-        after |= (
-            Q(from_number=number, date_created__gt=max(since[number]))
-            if since[number]
-            else Q(from_number=number)
-        )
     tries = {}
-    for try_ in Call.objects.filter(MISSED, after).values_list(
-        "from_number", "date_created", "id", "exophone_id"
+    for number, *try_ in _tries_since(
+        numbers, {number: max(since[number], default=None) for number in numbers}
     ):
-        tries.setdefault(try_[0], []).append(try_[1:])
+        tries.setdefault(number, []).append(tuple(try_))
     made, changed = [], []
     for number in numbers:
         row = rows.get(number)
@@ -128,25 +123,56 @@ def _first_listed(number, date_created, _):
 
 def last_conversations(numbers):
     """{number: (date_created, id)} of each customer's newest call with a conversation, either side, in one
-    query: the newest conversation of each side, each read from its index (SQLite: as "id IN (…)")."""
-    newest = [
-        Call.objects.filter(
-            pk__in=Call.objects.filter(HAD_CONVERSATION, **{side: number})
-            .order_by("-date_created", "-id")
-            .values("pk")[:1]
-        ).values("pk")
-        for number in numbers
-        for side in ("from_number", "to_number")
-    ]
-    if not newest:
-        return {}
-    found, wanted = {}, set(numbers)
-    calls = Call.objects.filter(pk__in=newest[0].union(*newest[1:], all=True))
-    for call_id, created, *sides in calls.values_list("id", "date_created", "from_number", "to_number"):
-        for number in sides:
-            if number in wanted:
-                found[number] = max(found.get(number, (created, call_id)), (created, call_id))
+    statement: a UNION ALL of the newest conversation of each side of each, each read from its index."""
+    arm, arm_params = _where(HAD_CONVERSATION)
+    arms, params = [], []
+    for number in numbers:
+        for side in ("from_number", "to_number"):
+            arms.append(
+                f"SELECT * FROM (SELECT {side} AS number, date_created, id FROM {CALLS} "  # noqa: S608
+                f"WHERE {side} = %s AND {arm} ORDER BY date_created DESC, id DESC LIMIT 1) AS newest"
+            )
+            params += [number, *arm_params]
+    found = {}
+    for number, created, call_id in _rows(" UNION ALL ".join(arms), params):
+        found[number] = max(found.get(number, (created, call_id)), (created, call_id))
     return found
+
+
+def _tries_since(numbers, since):
+    """(number, date_created, id, exophone_id) of each customer's missed tries after since[number] (all of
+    them for None), in one statement: a UNION ALL of a range of each one's index."""
+    missed, missed_params = _where(MISSED)
+    arms, params = [], []
+    for number in numbers:
+        after = "" if since[number] is None else "AND date_created > %s"
+        arms.append(
+            f"SELECT from_number, date_created, id, exophone_id FROM {CALLS} "  # noqa: S608
+            f"WHERE from_number = %s {after} AND {missed}"
+        )
+        after_params = (
+            [] if since[number] is None else [connection.ops.adapt_datetimefield_value(since[number])]
+        )
+        params += [number, *after_params, *missed_params]
+    return _rows(" UNION ALL ".join(arms), params)
+
+
+def _where(condition):
+    """The SQL of a condition on calls, to repeat in one statement for many customers: only our own columns
+    and the ORM's SQL go into the text; numbers and times are parameters."""
+    query = Call.objects.filter(condition).query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def _rows(sql, params):
+    """Rows of raw SQL over calls, (number, date_created, …): the time read as the ORM reads it."""
+    converters = connection.ops.get_db_converters(Col(CALLS, Call._meta.get_field("date_created")))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for convert in converters:
+        rows = [(number, convert(created, None, connection), *rest) for number, created, *rest in rows]
+    return rows
 
 
 def _telling(call, changed):
