@@ -6,6 +6,8 @@ from django.utils import timezone
 from accounts.models import AgentProfile
 from audit.models import Action
 from audit.services import audit_object
+from calls.models import Status
+from calls.placing.dialing import withdraw
 from exonumbers.models import ExoPhone
 
 from .contacts_csv import read_contacts
@@ -87,6 +89,27 @@ STEPS = {
 }
 
 
+def _withdraw_undialled(campaign, step, now):
+    """A pause or cancel also stops the dials the pump handed over that no worker has taken yet: those calls
+    never go out, and their contacts wait (pause) or end cancelled (cancel), the attempt not counted."""
+    dialling = Contact.objects.select_for_update().filter(
+        campaign=campaign, state=Contact.State.DIALLING, last_call__status=Status.PENDING
+    )
+    contacts = {contact.last_call_id: contact for contact in dialling}
+    verb = "paused" if step == "pause" else "cancelled"
+    reason = f"Not dialled: the campaign was {verb} before a worker took this call."
+    withdrawn = withdraw(list(contacts), reason)
+    for call_id in withdrawn:
+        contact = contacts[call_id]
+        contact.attempts -= 1
+        if step == "pause":
+            contact.state = Contact.State.WAITING
+        else:
+            contact.state, contact.outcome = Contact.State.DONE, Contact.Outcome.CANCELLED
+            contact.done_at = now
+        contact.save(update_fields=["attempts", "state", "outcome", "done_at"])
+
+
 def campaign_step(*, request, campaign_id, step) -> Campaign:
     """Start, pause, resume or cancel. The campaign's row lock orders it with the pump's dials: once this
     commits, the pump starts no dial for a campaign that is not running."""
@@ -111,6 +134,8 @@ def campaign_step(*, request, campaign_id, step) -> Campaign:
             campaign.stop_reason = ""
             fields.append("stop_reason")
         cancelled = 0
+        if step in {"pause", "cancel"}:
+            _withdraw_undialled(campaign, step, now)
         if step == "cancel":
             campaign.ended_at = now
             fields.append("ended_at")

@@ -59,6 +59,24 @@ def release(call_id):
     )
 
 
+def withdraw(call_ids, message) -> list[int]:
+    """Of these calls, the ones no dial has claimed yet never go out: not-placed, saying why. The claim locks
+    the call too, so each call is either claimed (and dialled) or withdrawn, never both."""
+    with transaction.atomic():
+        withdrawn = list(
+            Call.objects.select_for_update()
+            .filter(pk__in=call_ids, status=Status.PENDING, sid__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        Call.objects.filter(pk__in=withdrawn).update(
+            status=Status.NOT_PLACED,
+            error_message=message,
+            next_check_at=None,
+            status_changed_at=timezone.now(),
+        )
+    return withdrawn
+
+
 def finish(call_id, status, message):
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call_id)

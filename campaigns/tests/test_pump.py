@@ -372,6 +372,7 @@ def test_cancel_ends_waiting_and_retry_contacts_and_lets_calls_in_flight_finish(
     pump(NOW)  # lines 2 and 3 are dialled
     end_calls([contact_of(campaign, 3)], Status.BUSY)
     pump(NOW + SECOND)  # line 3 waits for a retry; line 4 is dialled
+    worker_takes_pending_calls()
     in_flight = [contact_of(campaign, 2), contact_of(campaign, 4)]
     assert [c.state for c in in_flight] == ["dialling", "dialling"]
     assert contact_of(campaign, 3).state == "retry"
@@ -417,11 +418,42 @@ def test_a_campaign_finishes_when_nobody_is_left(exophone, flow):
 def test_a_paused_campaign_with_nobody_left_is_not_finished_behind_the_managers_back(exophone, flow, manager):
     campaign = make_campaign(exophone, flow, contacts=1)
     pump(NOW)
+    worker_takes_pending_calls()
     step(campaign, "pause", manager)
     end_calls([contact_of(campaign)], Status.COMPLETED)
     pump(NOW + SECOND)
     campaign.refresh_from_db()
     assert campaign.state == "paused" and contact_of(campaign).outcome == "reached"
+
+
+@pytest.mark.parametrize(
+    ("name", "state", "outcome"), [("pause", "waiting", ""), ("cancel", "done", "cancelled")]
+)
+def test_pause_and_cancel_withdraw_the_dials_no_worker_has_taken_yet(
+    exophone, flow, manager, name, state, outcome
+):
+    settings_in_flight = 3
+    campaign = make_campaign(exophone, flow, contacts=settings_in_flight)
+    pump(NOW)
+    taken = contact_of(campaign, 2)
+    Call.objects.filter(pk=taken.last_call_id).update(status=Status.QUEUED)  # a worker claimed this one
+    step(campaign, name, manager)
+
+    assert Call.objects.get(pk=taken.last_call_id).status == Status.QUEUED  # in flight: it finishes
+    for line in (3, 4):
+        contact = contact_of(campaign, line)
+        call = Call.objects.get(pk=contact.last_call_id)
+        assert call.status == Status.NOT_PLACED and call.next_check_at is None
+        assert f"the campaign was {name}" in call.error_message.replace("paused", "pause").replace(
+            "cancelled", "cancel"
+        )
+        assert (contact.state, contact.outcome, contact.attempts) == (state, outcome, 0)
+    dial_call.call(contact_of(campaign, 3).last_call_id)  # the task a worker takes later does not dial it
+    assert Call.objects.get(pk=contact_of(campaign, 3).last_call_id).status == Status.NOT_PLACED
+    if name == "pause":
+        step(campaign, "resume", manager)
+        assert pump(NOW + timedelta(minutes=1)).dialled == 2
+        assert [c.calls_made for c in Contact.objects.filter(campaign=campaign, line__in=[3, 4])] == [2, 2]
 
 
 # The dial task ----------------------------------------------------------------------------------------------
