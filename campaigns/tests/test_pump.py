@@ -581,7 +581,10 @@ def test_after_pause_or_cancel_commits_no_new_attempt_is_made(
     assert after_step["attempts"] > 0
     assert Attempt.objects.filter(campaign=campaign).count() == after_step["attempts"]
     assert len(no_dial_tasks) == after_step["attempts"]
-    assert Contact.objects.filter(campaign=campaign, state="dialling").count() == after_step["attempts"]
+    # No worker took any of them: the step withdrew every one, so none goes out after it either.
+    withdrawn = Call.objects.filter(campaign_attempt__campaign=campaign, status=Status.NOT_PLACED)
+    assert withdrawn.count() == after_step["attempts"]
+    assert not Contact.objects.filter(campaign=campaign, state="dialling").exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
