@@ -6,6 +6,8 @@ learns more about how it ended) the customer's row is worked out again from thei
 twice, late or out of order, and calls the sync imports long after, all give the same queue.
 """
 
+from datetime import UTC, datetime
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.expressions import Col
@@ -63,6 +65,7 @@ def take_note_of_page(calls_changed):
 
 
 CALLS = Call._meta.db_table
+BEFORE_ANY_CALL = datetime(1970, 1, 1, tzinfo=UTC)
 REFRESHED_FIELDS = (
     *("state", "tries", "first_try_at", "last_try_at", "first_call", "last_call", "exophone"),
     *("resolved_by", "resolved_at", "claimed_by", "claimed_at"),
@@ -93,6 +96,7 @@ def _refresh_many(numbers):
     ):
         tries.setdefault(number, []).append(tuple(try_))
     made, changed = [], []
+    before = {number: _refreshed_values(row) for number, row in rows.items()}
     for number in numbers:
         row = rows.get(number)
         if number not in tries:
@@ -107,12 +111,16 @@ def _refresh_many(numbers):
         if row is None:
             row = MissedCustomer(number=number)
             made.append(row)
-        else:
-            changed.append(row)
         row.tries, row.first_try_at, row.last_try_at = len(ordered), first_at, last_at
         row.first_call_id, row.last_call_id, row.exophone_id = first_id, last_id, exophone_id
+        if row.pk and _refreshed_values(row) != before[number]:
+            changed.append(row)
     MissedCustomer.objects.bulk_create(made)
     MissedCustomer.objects.bulk_update(changed, REFRESHED_FIELDS)
+
+
+def _refreshed_values(row):
+    return [getattr(row, MissedCustomer._meta.get_field(name).attname) for name in REFRESHED_FIELDS]
 
 
 def _first_listed(number, date_created, _):
@@ -123,38 +131,43 @@ def _first_listed(number, date_created, _):
 
 def last_conversations(numbers):
     """{number: (date_created, id)} of each customer's newest call with a conversation, either side, in one
-    statement: a UNION ALL of the newest conversation of each side of each, each read from its index."""
-    arm, arm_params = _where(HAD_CONVERSATION)
-    arms, params = [], []
-    for number in numbers:
-        for side in ("from_number", "to_number"):
-            arms.append(
-                f"SELECT * FROM (SELECT {side} AS number, date_created, id FROM {CALLS} "  # noqa: S608
-                f"WHERE {side} = %s AND {arm} ORDER BY date_created DESC, id DESC LIMIT 1) AS newest"
-            )
-            params += [number, *arm_params]
+    statement: each side's newest read from its index (call_from_newest, call_to_newest) for each of them."""
+    condition, condition_params = _where(HAD_CONVERSATION)
+    newest = (
+        f"(SELECT id FROM {CALLS} WHERE {{side}} = wanted.number AND {condition} "  # noqa: S608
+        "ORDER BY date_created DESC, id DESC LIMIT 1)"
+    )
+    sql = (
+        f"WITH wanted(number) AS (VALUES {', '.join(['(%s)'] * len(numbers))}) "  # noqa: S608
+        "SELECT newest.number, calls.date_created, calls.id FROM ("
+        f"SELECT number, {newest.format(side='from_number')} AS id FROM wanted UNION ALL "
+        f"SELECT number, {newest.format(side='to_number')} AS id FROM wanted"
+        f") AS newest JOIN {CALLS} AS calls ON calls.id = newest.id"
+    )
     found = {}
-    for number, created, call_id in _rows(" UNION ALL ".join(arms), params):
+    for number, created, call_id in _rows(sql, [*numbers, *condition_params, *condition_params]):
         found[number] = max(found.get(number, (created, call_id)), (created, call_id))
     return found
 
 
 def _tries_since(numbers, since):
     """(number, date_created, id, exophone_id) of each customer's missed tries after since[number] (all of
-    them for None), in one statement: a UNION ALL of a range of each one's index."""
+    them for None), in one statement: a range of call_from_newest for each of them. PostgreSQL is told so
+    (LATERAL, OFFSET 0 so it stays apart): joined, it reads every inbound call, more as the log grows."""
     missed, missed_params = _where(MISSED)
-    arms, params = [], []
-    for number in numbers:
-        after = "" if since[number] is None else "AND date_created > %s"
-        arms.append(
-            f"SELECT from_number, date_created, id, exophone_id FROM {CALLS} "  # noqa: S608
-            f"WHERE from_number = %s {after} AND {missed}"
+    wanted = f"WITH wanted(number, after) AS (VALUES {', '.join(['(%s, %s)'] * len(numbers))}) "
+    columns = "from_number, date_created, id, exophone_id"
+    their_tries = f"from_number = wanted.number AND date_created > wanted.after AND {missed}"
+    if connection.vendor == "postgresql":
+        sql = (
+            f"{wanted}SELECT tries.* FROM wanted CROSS JOIN LATERAL "  # noqa: S608
+            f"(SELECT {columns} FROM {CALLS} WHERE {their_tries} OFFSET 0) AS tries"
         )
-        after_params = (
-            [] if since[number] is None else [connection.ops.adapt_datetimefield_value(since[number])]
-        )
-        params += [number, *after_params, *missed_params]
-    return _rows(" UNION ALL ".join(arms), params)
+    else:
+        sql = f"{wanted}SELECT {columns} FROM wanted JOIN {CALLS} ON {their_tries}"  # noqa: S608
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [value for number in numbers for value in (number, adapt(since[number] or BEFORE_ANY_CALL))]
+    return _rows(sql, [*params, *missed_params])
 
 
 def _where(condition):
