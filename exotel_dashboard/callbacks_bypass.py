@@ -38,7 +38,7 @@ class CallbacksBypassMiddleware:
 @lru_cache(maxsize=4)
 def callbacks_resolver(root):
     """The root's patterns under the prefix, at its top or in an include without a prefix of its own, in their
-    order: resolving a callback walks neither the admin's patterns nor the pages' (5 % of the view's CPU)."""
+    order: resolving a callback walks neither the admin's patterns nor the pages' (10 µs instead of 45)."""
     prefix = CALLBACKS_PREFIX.removeprefix("/")
     patterns = []
     for entry in root.url_patterns:
