@@ -172,3 +172,12 @@ def test_a_page_of_new_calls_costs_a_few_statements_however_many_customers(agent
     # (waiting, locked), last conversations, dismissals and tries, each in one, the rows written in two.
     assert len(page_in_bulk) <= 16
     assert MissedCustomer.objects.exists()
+
+
+def test_a_page_out_of_exotels_order_goes_one_by_one_and_imports_every_call_once(agent):
+    [page] = history(1, seed=6)
+    shuffled = random.Random(6).sample(page, len(page))
+
+    assert calls_upsert_page(shuffled) == ["imported"] * PAGE
+    assert Call.objects.values("sid").distinct().count() == Call.objects.count() == PAGE
+    assert CallEvent.objects.count() == PAGE
