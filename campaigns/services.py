@@ -1,6 +1,6 @@
 """Create a campaign from an uploaded list, and move it through its states; each step is audited."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import AgentProfile
@@ -43,13 +43,7 @@ def campaign_create(*, request, settings_form, parsed, file_name) -> Campaign:
         campaign.file_name = file_name[:255]
         campaign.rows_read = parsed.rows
         campaign.save()
-        Contact.objects.bulk_create(
-            (
-                Contact(campaign=campaign, line=line, number=number, name=name, custom_field=custom)
-                for line, number, name, custom in parsed.contacts
-            ),
-            batch_size=BATCH,
-        )
+        _create_contacts(campaign, parsed.contacts)
         RefusedRow.objects.bulk_create(
             (
                 RefusedRow(campaign=campaign, line=line, value=value, reason=reason)
@@ -68,6 +62,32 @@ def campaign_create(*, request, settings_form, parsed, file_name) -> Campaign:
             },
         )
     return campaign
+
+
+def _create_contacts(campaign, contacts):
+    """The list's contacts. On PostgreSQL by COPY: 100,000 INSERTed rows took longer than the parse."""
+    if connection.vendor != "postgresql":
+        Contact.objects.bulk_create(
+            (
+                Contact(campaign=campaign, line=line, number=number, name=name, custom_field=custom)
+                for line, number, name, custom in contacts
+            ),
+            batch_size=BATCH,
+        )
+        return
+    given = ["campaign", "line", "number", "name", "custom_field"]
+    defaults = [
+        field for field in Contact._meta.concrete_fields if not field.primary_key and field.name not in given
+    ]
+    columns = ", ".join(connection.ops.quote_name(Contact._meta.get_field(name).column) for name in given)
+    columns += "".join(f", {connection.ops.quote_name(field.column)}" for field in defaults)
+    # Each other column's default as the model gives it; a choice (a str subclass) as plain text.
+    rest = [field.get_default() for field in defaults]
+    rest = [str(value) if isinstance(value, str) else value for value in rest]
+    table = connection.ops.quote_name(Contact._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for line, number, name, custom in contacts:
+            copy.write_row((campaign.pk, line, number, name, custom, *rest))
 
 
 STEPS = {
