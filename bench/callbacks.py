@@ -17,7 +17,9 @@ import sys
 import time
 import uuid
 
+import psycopg
 from common import (
+    ADMIN_DSN,
     ROOT,
     bench_env,
     free_port,
@@ -29,7 +31,7 @@ from common import (
     stop,
     wait_for_port,
 )
-from procs import cpu_ticks, parent_pid
+from procs import cpu_ticks, parent_pid, process_ticks
 
 DB_NAME = "bench_callbacks"
 BOUNDARY = "ExotelBenchBoundary7MA4YWxkTrZu0gW"
@@ -172,15 +174,16 @@ def start_gunicorn(args, port, env, app):
     return wait_for_port(server, port, "gunicorn", STARTUP_SECONDS)
 
 
-def run_clients(pool, port, deliveries, clients, seconds, pids):
-    """[(status, seconds)], wall time, CPU seconds of gunicorn, PostgreSQL, clients, machine busy and all."""
+def run_clients(pool, port, deliveries, clients, seconds, pids, backends=()):
+    """[(status, seconds)], wall time, CPU seconds of gunicorn, PostgreSQL, clients, machine busy and all,
+    and of `backends` (PostgreSQL's processes serving this database)."""
     deadline = time.time() + seconds
     jobs = [(port, deliveries[i::clients], deadline) for i in range(clients)]
-    before = cpu_ticks(pids)
+    before = [*cpu_ticks(pids), sum(process_ticks(pid, 2) for pid in backends)]
     start = time.perf_counter()
     answers = pool.map(send, jobs)
     wall = time.perf_counter() - start
-    after = cpu_ticks(pids)
+    after = [*cpu_ticks(pids), sum(process_ticks(pid, 2) for pid in backends)]
     used = [(end - begin) / os.sysconf("SC_CLK_TCK") for begin, end in zip(before, after, strict=True)]
     used.insert(2, sum(cpu for _, cpu in answers))
     return [result for results, _ in answers for result in results], wall, used
@@ -261,9 +264,16 @@ def measure(args, app, env, warm_up, deliveries, postmaster):
         with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
             # Boots the clients and warms every gunicorn worker and its imports on calls of their own.
             run_clients(pool, port, warm_up, args.clients, STARTUP_SECONDS, pids)
-            return run_clients(pool, port, deliveries, args.clients, args.duration_limit, pids)
+            backends = database_backends()  # gunicorn's connections, kept between requests (CONN_MAX_AGE)
+            return run_clients(pool, port, deliveries, args.clients, args.duration_limit, pids, backends)
     finally:
         stop(server, seconds=15)
+
+
+def database_backends():
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
+        found = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]).fetchall()
+    return [pid for (pid,) in found]
 
 
 def report(name, args, planned, results, wall, cpu, wrong, events):
@@ -280,12 +290,15 @@ def report(name, args, planned, results, wall, cpu, wrong, events):
     show("CPU per callback", ours)
     others = busy - gunicorn - postgres - clients
     show("", f"other processes {others:.2f} ms; the {os.cpu_count()} CPUs {cpu[3] / cpu[4]:.0%} busy")
+    # The whole server's CPU counts other databases' work too; the backends serving this one do not.
+    served = cpu[5] * 1000 / max(len(results), 1)
+    show("", f"of postgres, this database's backends {served:.2f} ms")
     show("non-200 or unsent", failed)
     show("wrong final states", f"{wrong} of {args.calls} calls")
     show("call events", f"{events} (expected {3 * args.calls}: one per distinct event)")
     ok = failed == 0 and wrong == 0 and events == 3 * args.calls
     show("result", "OK" if ok else "FAILED")
-    own_ms = gunicorn + postgres + clients
+    own_ms = gunicorn + served + clients
     return {"per_second": per_second, "p99": p99, "gunicorn_ms": gunicorn, "own_ms": own_ms, "ok": ok}
 
 
@@ -296,7 +309,8 @@ def compare(name, view, floor, turn, args):
     show("throughput", f"{share:.0%} of the floor's (target >= {TARGET_SHARE:.0%})")
     show("p99", f"{p99:.2f} x the floor's (target <= {TARGET_P99_RATIO})")
     show("gunicorn CPU", f"{view['gunicorn_ms']:.2f} ms against {floor['gunicorn_ms']:.2f} ms per callback")
-    # What the throughput would be with the machine to themselves: unmoved by other processes' load.
+    # What the throughput would be with the machine to themselves (gunicorn, this database's backends,
+    # clients): little moved by other processes' load.
     by_cpu = floor["own_ms"] / view["own_ms"]
     own = f"{view['own_ms']:.2f} ms against {floor['own_ms']:.2f} ms"
     show("CPU (ours)", f"{own}: {by_cpu:.0%} of the floor's throughput on CPU alone")
