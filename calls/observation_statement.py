@@ -5,8 +5,9 @@ what `apply_observation` would write, inserts the event `ON CONFLICT (dedupe_key
 decides a redelivery, also one racing this one) and, only when the event is new, updates the call and says
 what it wrote. A call without the Sid (none yet, another, or gone) is left to the full path in services.py.
 
-Every value is a parameter; the statement's text is built only from our own column names and statuses, and
-kept per shape (the incoming status, the fields the observation carries).
+Every value is a parameter; the statement's text is built only from our own column names and statuses, kept
+per shape (the incoming status, the fields the observation carries) and prepared once per database session and
+shape: planning it took longer than running it. A prepared statement outlives a rolled-back transaction.
 """
 
 import hashlib
