@@ -84,7 +84,8 @@ def count_for_at_most(queryset, limit: int, seconds: float) -> Count:
                     break
             else:  # every step full: limit + 1 rows, "more than limit"
                 finished = True
-            cursor.execute(f"CLOSE {COUNTING_CURSOR}; SET LOCAL statement_timeout TO DEFAULT")
+            if not declare:  # declared by the first step, which the time left may not have allowed
+                cursor.execute(f"CLOSE {COUNTING_CURSOR}; SET LOCAL statement_timeout TO DEFAULT")
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
             raise

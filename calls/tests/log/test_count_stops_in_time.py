@@ -91,6 +91,13 @@ def test_no_time_to_count_says_so_and_next_still_goes_on(manager_client, monkeyp
     ]
 
 
+@postgresql_only
+def test_no_time_at_all_counts_nothing_and_says_so(db):
+    calls(3)
+    assert count_for_at_most(Call.objects.all(), 100, seconds=0) == Count(0, finished=False)
+    assert Call.objects.count() == 3
+
+
 def test_the_steps_add_up_to_the_rows_asked_for():
     assert list(lists.count_steps(10_001)) == [250, 750, 2250, 6751]
     assert list(lists.count_steps(11)) == [11]
