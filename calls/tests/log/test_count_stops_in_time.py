@@ -73,7 +73,7 @@ def test_the_page_says_at_least_and_that_counting_stopped(manager_client, monkey
     monkeypatch.setattr(lists, "FIRST_COUNT_STEP", 50)
 
     def slow(queryset, limit, seconds):
-        return count_for_at_most(slow_after(50, 0.2), limit, seconds)
+        return count_for_at_most(slow_after(50, 0.2), limit, seconds=0.05)
 
     monkeypatch.setattr(views, "count_for_at_most", slow)
     assert count_shown(manager_client) == "at least 50 calls (counting stopped there)"
