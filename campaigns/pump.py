@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from calls.models import FINAL_STATUSES, Call, Direction, Status
-from calls.placing.tasks import dial_call
+from calls.placing.tasks import BACKGROUND_DIAL_PRIORITY, dial_call
 from calls.tracking.reconcile import PENDING_CHECK
 from ops.ratelimit import Priority
 
@@ -30,8 +30,11 @@ from .outcomes import verdict_of
 from .window import CallingWindow
 
 TICK_SECONDS = 1.0
-CAMPAIGN_DIAL_PRIORITY = -10  # below every other task, so a worker takes an agent's dial first
 SETTLE_BATCH = 500
+# Seconds a campaign's call may last: a reminder or survey flow takes minutes. It also bounds how long the
+# reconciler looks for a call whose worker died between the claim and the request (§6: TimeLimit + 30 min)
+# before the contact may be tried again; Exotel's default of 4 hours would hold the contact that long.
+CALL_TIME_LIMIT = 3600
 CHECK_LOST_AFTER = timedelta(minutes=5)
 UNFINISHED = [Contact.State.WAITING, Contact.State.DIALLING, Contact.State.RETRY]
 ATTEMPT_KEYS = uuid.UUID("6f1c6a52-6d0c-4a52-9d5e-2d1b1f2a7c3e")
@@ -195,7 +198,9 @@ def _start_checks(campaign, count, now) -> int:
             return 0
         Contact.objects.filter(pk__in=contacts).update(dnd=Contact.Dnd.CHECKING, dnd_asked_at=now)
         Campaign.objects.filter(pk=campaign.pk).update(last_dial_at=now)
-        transaction.on_commit(lambda: check_numbers.using(priority=CAMPAIGN_DIAL_PRIORITY).enqueue(contacts))
+        transaction.on_commit(
+            lambda: check_numbers.using(priority=BACKGROUND_DIAL_PRIORITY).enqueue(contacts)
+        )
     return len(contacts)
 
 
@@ -272,6 +277,7 @@ def _flow_call(campaign, contact, now):
         to_number=campaign.exophone.number,
         date_created=now,
         custom_field=contact.custom_field,
+        request_options={"time_limit": CALL_TIME_LIMIT},
         idempotency_key=uuid.uuid5(ATTEMPT_KEYS, f"{contact.pk}:{contact.calls_made + 1}"),
         # Should the dial task be lost, the reconciler enqueues it again, as for click-to-call.
         next_check_at=now + PENDING_CHECK,
@@ -279,7 +285,7 @@ def _flow_call(campaign, contact, now):
 
 
 def _enqueue_dials(call_ids):
-    dial = dial_call.using(priority=CAMPAIGN_DIAL_PRIORITY)
+    dial = dial_call.using(priority=BACKGROUND_DIAL_PRIORITY)
     for call_id in call_ids:
         dial.enqueue(call_id, Priority.CAMPAIGN)
 
