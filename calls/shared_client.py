@@ -19,9 +19,3 @@ def shared_client(*, throttled=True, max_wait=300, priority=Priority.READ):
         connect_timeout=settings.EXOTEL_CONNECT_TIMEOUT,
         read_timeout=settings.EXOTEL_READ_TIMEOUT,
     )
-
-
-def read_ahead(max_wait=300):
-    """For a sync that asks for its next page while it stores this one: a client that takes no slot (it runs
-    in another thread, which must not touch the database) and the throttle its caller takes each slot with."""
-    return shared_client(throttled=False), lambda: acquire(max_wait=max_wait, priority=Priority.READ)

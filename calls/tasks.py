@@ -21,7 +21,7 @@ from ops.models import SyncRun
 from .missed_queue import refresh_waiting
 from .models import Call
 from .services import call_mark_checked
-from .shared_client import read_ahead, shared_client
+from .shared_client import shared_client
 
 # Exotel lists a call only once it has ended, under its DateCreated: a run starting where the last one ended
 # would miss every call still going on then. So each run reaches back SYNC_OVERLAP before the last run's end,
@@ -71,7 +71,7 @@ def sync_start(now):
 def sync_recent():
     """Every EXOTEL_SYNC_INTERVAL_MINUTES: import calls made since the last sync (inbound and dashboard calls
     too), then check the missed-call queue against what it brought."""
-    sync_calls(client=shared_client(), since=sync_start(timezone.now()), ahead=read_ahead())
+    sync_calls(client=shared_client(), since=sync_start(timezone.now()))
     refresh_waiting()
 
 

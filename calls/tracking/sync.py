@@ -8,7 +8,6 @@ stopped resumes there.
 import calendar
 import logging
 import zoneinfo
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -68,8 +67,7 @@ def start_or_resume(since, until, *, explicit, open_ended=False):
     return SyncRun.objects.create(kind=SyncRun.Kind.SYNC, since=since, until=until, window_start=since)
 
 
-def sync_calls(*, client, since=None, until=None, now=None, progress=None, ahead=None):
-    """`ahead`, (an unthrottled client, the throttle): the next page is asked for while this one is stored."""
+def sync_calls(*, client, since=None, until=None, now=None, progress=None):
     now = now or timezone.now()
     explicit = since is not None or until is not None
     open_ended = until is None
@@ -78,7 +76,13 @@ def sync_calls(*, client, since=None, until=None, now=None, progress=None, ahead
     try:
         while run.window_start < run.until:
             window_end = min(run.window_start + WINDOW, run.until)
-            for page in _pages(client, run, window_end, ahead):
+            pages = client.bulk_calls(
+                date_from=run.window_start,
+                date_to=window_end,
+                page_size=PAGE_SIZE,
+                start_uri=run.next_page_uri or None,
+            )
+            for page in pages:
                 # A page's calls and where the run stands commit together: a run killed mid-page resumes at
                 # that page, with none of it kept; and one commit a page, not one per call.
                 with transaction.atomic():
@@ -103,31 +107,6 @@ def sync_calls(*, client, since=None, until=None, now=None, progress=None, ahead
     run.finished_at = timezone.now()
     run.save()
     return run
-
-
-def _pages(client, run, window_end, ahead):
-    def ask(asking, uri):
-        pages = asking.bulk_calls(
-            date_from=run.window_start, date_to=window_end, page_size=PAGE_SIZE, start_uri=uri
-        )
-        return next(iter(pages), None) if ahead else pages
-
-    if ahead is None:
-        yield from ask(client, run.next_page_uri or None)
-        return
-    # Exotel's answer and our storing overlap, so the limiter sets the pace, not the two in turn. The slot is
-    # taken here, in the caller's thread: the fetching thread only waits on Exotel, never on the database.
-    unthrottled, throttle = ahead
-    page, seen = ask(client, run.next_page_uri or None), set()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-ahead") as fetching:
-        while page is not None:
-            upcoming = None
-            if page.next_page_uri and page.next_page_uri not in seen:
-                seen.add(page.next_page_uri)
-                throttle()
-                upcoming = fetching.submit(ask, unthrottled, page.next_page_uri)
-            yield page
-            page = upcoming.result() if upcoming else None
 
 
 def _count(run, result):

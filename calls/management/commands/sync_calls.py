@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from calls.shared_client import read_ahead, shared_client
+from calls.shared_client import shared_client
 from calls.tracking.sync import SyncRangeError, sync_calls
 from lib.dates import EARLIEST, LATEST, OUT_OF_RANGE, plainly_typed
 
@@ -40,9 +40,7 @@ class Command(BaseCommand):
         start = moment(since) if since else None
         end = moment(until, end_of_day=True) if until else None
         try:
-            run = sync_calls(
-                client=shared_client(), since=start, until=end, progress=self.progress, ahead=read_ahead()
-            )
+            run = sync_calls(client=shared_client(), since=start, until=end, progress=self.progress)
         except SyncRangeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
