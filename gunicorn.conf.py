@@ -3,8 +3,8 @@
     gunicorn exotel_dashboard.wsgi
 
 Environment: PORT (default 8000) and BIND (default 127.0.0.1:$PORT; 0.0.0.0:$PORT to take connections from
-other hosts), WEB_CONCURRENCY (worker processes, default 2), GUNICORN_THREADS (threads per worker, default 1:
-sync workers), GUNICORN_TIMEOUT (seconds, default 30),
+other hosts), WEB_CONCURRENCY (worker processes, default 2), GUNICORN_THREADS (threads per worker, default 4:
+gthread workers; 1: sync workers), GUNICORN_TIMEOUT (seconds, default 30),
 FORWARDED_ALLOW_IPS (the proxies trusted to say a request came over HTTPS, default 127.0.0.1,::1),
 LOG_FORMAT (json or text, default json), LOG_LEVEL (default INFO), GUNICORN_ACCESS_LOG (true: gunicorn's own
 access log too; the app already logs one line per request, with the user and the call, see ops/middleware.py).
@@ -19,9 +19,11 @@ bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"
 
 # No view waits on Exotel (background tasks do), but a login hashes its password for a good part of a second
 # of CPU. With GUNICORN_THREADS above 1 each worker is a gthread worker: a login holds one thread, and the
-# worker's other threads go on answering (the hash releases the GIL); the login's CPU still competes.
+# worker's other threads go on answering (the hash releases the GIL); the login's CPU still competes. 50
+# logins in 30 s (bench/README.md, login burst): other requests' p95 71 ms with 2 x 4 threads, 894 ms with
+# sync workers, whom a login holds whole.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
-threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 30

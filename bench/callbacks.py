@@ -168,8 +168,11 @@ def send(job):
 def start_gunicorn(args, port, env, app):
     command = [ROOT / ".venv/bin/gunicorn", app, f"--bind=127.0.0.1:{port}"]
     command += [f"--workers={args.workers}", "--log-level=warning"]
+    # Said either way: gunicorn.conf.py (read from ROOT) has gthread workers by default.
     if args.threads > 1:
         command += ["--worker-class=gthread", f"--threads={args.threads}"]
+    else:
+        command += ["--worker-class=sync", "--threads=1"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own command line)
     return wait_for_port(server, port, "gunicorn", STARTUP_SECONDS)
 
