@@ -99,24 +99,41 @@ def _record_under_lock(
     if was_lost and call.status != Status.LOST:
         call.error_message = ""
         bookkeeping.append("error_message")
-    event = CallEvent.objects.create(
+    event = observed_event(
         call=call,
         source=source,
-        event_type=event_type,
-        status=observation.status[:32],
+        observation=observation,
+        outcome=outcome,
         dedupe_key=dedupe_key,
+        event_type=event_type,
         raw_body=raw_body,
         headers=headers,
-        parsed=observation.as_text(),
-        verdict=CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED,
-        note=outcome.note[:300],
     )
+    event.save()
     if outcome.changed or bookkeeping:
         call.save(update_fields=sorted({*outcome.changed, *bookkeeping}))
     take_note_of(call, outcome.changed)
     if outcome.note:
         log.warning("call %s: %s", call.pk, outcome.note)
     return Recorded(call, event, outcome.changed)
+
+
+def observed_event(
+    *, call, source, observation, outcome, dedupe_key, event_type="", raw_body="", headers=None
+) -> CallEvent:
+    """The event an observation leaves on its call, with the state machine's verdict on it (not saved)."""
+    return CallEvent(
+        call=call,
+        source=source,
+        event_type=event_type,
+        status=observation.status[:32],
+        dedupe_key=dedupe_key,
+        raw_body=raw_body,
+        headers=headers or {},
+        parsed=observation.as_text(),
+        verdict=CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED,
+        note=outcome.note[:300],
+    )
 
 
 def _check_callback_sid(call, sid):

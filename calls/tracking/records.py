@@ -11,7 +11,7 @@ from accounts.models import AgentProfile
 from calls.check_schedule import next_check_at
 from calls.missed_queue import take_note_of_page
 from calls.models import Call, CallEvent, Direction
-from calls.services import call_record_observation
+from calls.services import call_record_observation, observed_event
 from calls.state import CALL_FIELDS, LEG_STATUS_FIELDS, Observation, apply_observation
 from exonumbers.models import ExoPhone
 
@@ -163,32 +163,21 @@ def _create_unseen(records, source):
             exophone_id=exophones.get(record.phone_number),
             agent_id=min(matched)[1] if matched else None,
         )
-        event = record_event(source, record)
-        outcome = apply_observation(call, event["observation"])
+        observed = record_event(source, record)
+        outcome = apply_observation(call, observed["observation"])
         call.last_checked_at = now
         call.next_check_at = next_check_at(call, now)
         if call.status != pending:
             call.status_changed_at = now
         calls.append(call)
         changes.append(outcome.changed)
-        events.append(
-            CallEvent(
-                source=source,
-                status=event["observation"].status[:32],
-                dedupe_key=event["dedupe_key"],
-                raw_body=event["raw_body"],
-                parsed=event["observation"].as_text(),
-                verdict=CallEvent.Verdict.IGNORED_STALE if outcome.stale else CallEvent.Verdict.APPLIED,
-                note=outcome.note[:300],
-            )
-        )
+        events.append(observed_event(call=call, outcome=outcome, **observed))
         if outcome.note:
             log.warning("call %s: %s", record.sid, outcome.note)
     Call.objects.bulk_create(calls)
-    for call, event in zip(calls, events, strict=True):
+    for call in calls:
         call._loaded_status = call.status
-        event.call = call
-    CallEvent.objects.bulk_create(events)
+    CallEvent.objects.bulk_create(events)  # each event takes its call's id, which the calls have only now
     take_note_of_page(list(zip(calls, changes, strict=True)))
 
 
