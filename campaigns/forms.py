@@ -9,7 +9,7 @@ from exonumbers.models import ExoPhone, Flow
 from .contacts_csv import MAX_FILE_BYTES, UnreadableList
 from .models import MAX_CONTACTS, Campaign
 from .services import parse_upload
-from .window import DEFAULT_DAYS, DEFAULT_END, DEFAULT_START, WEEKDAYS
+from .window import DEFAULT_DAYS, DEFAULT_END, DEFAULT_START
 
 ZONES = sorted(available_timezones() - {"localtime", "Factory"})
 MAX_ATTEMPTS = 10
@@ -110,7 +110,3 @@ class CampaignForm(forms.ModelForm):
         if commit:
             campaign.save()
         return campaign
-
-
-def weekday_names(days):
-    return [WEEKDAYS[day] for day in days]

@@ -11,19 +11,11 @@ from .pump import campaign_share
 from .window import CallingWindow
 
 State, Outcome = Contact.State, Contact.Outcome
+# Where a contact stands: its state until it is done, then its outcome.
+UNDONE = (State.WAITING, State.DIALLING, State.RETRY)
+OUTCOMES = tuple(outcome for outcome in Outcome if outcome)
 # (key, label) in the order the page lists them; each a count of contacts.
-ROWS = [
-    ("waiting", "Waiting"),
-    ("dialling", "Being dialled"),
-    ("retry", "Retry scheduled"),
-    ("reached", "Reached"),
-    ("busy", "Busy"),
-    ("no-answer", "No answer"),
-    ("failed", "Failed"),
-    ("dnd", "Do Not Disturb"),
-    ("refused", "Refused by Exotel"),
-    ("cancelled", "Cancelled"),
-]
+ROWS = [(standing.value, standing.label) for standing in (*UNDONE, *OUTCOMES)]
 
 
 @dataclass

@@ -117,9 +117,10 @@ def dial_due(now) -> int:
     allowed = _requests_allowed(now)
     if allowed <= 0:
         return 0
+    # Running campaigns dial (and may check); a draft may run its DND check before Start.
+    drafts_checking = Q(state=Campaign.State.DRAFT, dnd_check=Campaign.DndCheck.RUNNING)
     campaigns = (
-        Campaign.objects.filter(Q(state=Campaign.State.RUNNING) | Q(dnd_check=Campaign.DndCheck.RUNNING))
-        .exclude(state__in=[Campaign.State.PAUSED, Campaign.State.CANCELLED, Campaign.State.FINISHED])
+        Campaign.objects.filter(Q(state=Campaign.State.RUNNING) | drafts_checking)
         .select_related("exophone", "flow")
         # The fewest dials in the limiter's window first: the one that got the odd dial last second waits.
         .annotate(recent=Coalesce(Subquery(_dials_since(now)), 0))

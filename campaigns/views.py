@@ -14,19 +14,15 @@ from lib.roles import manager_required
 from .export import report_rows
 from .forms import CampaignForm
 from .models import Campaign, Contact
-from .progress import ROWS, progress_of
+from .progress import OUTCOMES, ROWS, UNDONE, progress_of
 from .services import STEPS, NotNow, campaign_create, campaign_step
 from .tables import ContactTable, RefusedTable
 from .window import CallingWindow
 
 MAX_PER_PAGE = 500
 REPORT_FILTERS = {
-    "waiting": Q(state=Contact.State.WAITING),
-    "dialling": Q(state=Contact.State.DIALLING),
-    "retry": Q(state=Contact.State.RETRY),
-    **{
-        outcome: Q(state=Contact.State.DONE, outcome=outcome) for outcome in Contact.Outcome.values if outcome
-    },
+    **{state.value: Q(state=state) for state in UNDONE},
+    **{outcome.value: Q(state=Contact.State.DONE, outcome=outcome) for outcome in OUTCOMES},
 }
 
 
@@ -70,36 +66,29 @@ def campaign_detail(request, campaign_id):
     campaign = get_object_or_404(
         Campaign.objects.select_related("exophone", "flow", "created_by"), pk=campaign_id
     )
-    now = timezone.now()
     refused = RefusedTable(campaign.refused_rows.all(), prefix="refused-")
     paginate(request, refused)
-    progress = progress_of(campaign, now)
-    return render(
-        request,
-        "campaigns/detail.html",
-        {
-            "campaign": campaign,
-            "progress": progress,
-            "window": CallingWindow.of(campaign),
-            "refused": refused,
-            "refused_count": refused.paginator.count,
-            "now": now,
-        },
-    )
+    context = progress_context(campaign) | {"refused": refused, "refused_count": refused.paginator.count}
+    return render(request, "campaigns/detail.html", context)
 
 
 @manager_required
 @require_GET
 def campaign_progress(request, campaign_id):
     campaign = get_object_or_404(Campaign, pk=campaign_id)
+    part = "_dnd" if request.GET.get("part") == "dnd" else "_progress"  # the DND check's section polls itself
+    return render(request, f"campaigns/{part}.html", progress_context(campaign))
+
+
+def progress_context(campaign):
+    """What the campaign's page and its polled sections show of it."""
     now = timezone.now()
-    context = {
+    return {
         "campaign": campaign,
         "progress": progress_of(campaign, now),
         "window": CallingWindow.of(campaign),
+        "now": now,
     }
-    part = "_dnd" if request.GET.get("part") == "dnd" else "_progress"  # the DND check's section polls itself
-    return render(request, f"campaigns/{part}.html", context)
 
 
 @manager_required
