@@ -131,10 +131,18 @@ def _first_listed(number, date_created, _):
 
 def last_conversations(numbers):
     """{number: (date_created, id)} of each customer's newest call with a conversation, either side, in one
-    statement: each side's newest read from its index (call_from_newest, call_to_newest) for each of them."""
+    statement: each side's newest read from its index (call_from_newest, call_to_newest) for each of them.
+
+    The side's calls are read apart (OFFSET 0) and the conversation picked from them newest first: joined,
+    PostgreSQL may read every completed call by call_status_newest, whose statistics lag a growing log."""
     condition, condition_params = _where(HAD_CONVERSATION)
+    apart = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    theirs = (
+        f"(SELECT * FROM {CALLS} WHERE {{side}} = wanted.number "  # noqa: S608
+        f"ORDER BY date_created DESC, id DESC{apart})"
+    )
     newest = (
-        f"(SELECT id FROM {CALLS} WHERE {{side}} = wanted.number AND {condition} "  # noqa: S608
+        f"(SELECT id FROM {theirs} AS {CALLS} WHERE {condition} "  # noqa: S608
         "ORDER BY date_created DESC, id DESC LIMIT 1)"
     )
     sql = (
