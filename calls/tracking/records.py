@@ -14,6 +14,7 @@ from calls.models import Call, CallEvent, Direction
 from calls.services import call_record_observation, observed_event
 from calls.state import CALL_FIELDS, LEG_STATUS_FIELDS, Observation, apply_observation
 from exonumbers.models import ExoPhone
+from lib.copy_rows import insert_instances
 
 log = logging.getLogger(__name__)
 
@@ -174,10 +175,10 @@ def _create_unseen(records, source):
         events.append(observed_event(call=call, outcome=outcome, **observed))
         if outcome.note:
             log.warning("call %s: %s", record.sid, outcome.note)
-    Call.objects.bulk_create(calls)
+    insert_instances(calls)
     for call in calls:
         call._loaded_status = call.status
-    CallEvent.objects.bulk_create(events)  # each event takes its call's id, which the calls have only now
+    insert_instances(events)  # each event takes its call's id, which the calls have only now
     take_note_of_page(list(zip(calls, changes, strict=True)))
 
 
