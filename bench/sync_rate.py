@@ -18,6 +18,7 @@ bound: the rate is measured over minutes and the whole import extrapolated from 
 import argparse
 import base64
 import bisect
+import math
 import os
 import signal
 import statistics
@@ -171,6 +172,16 @@ def steady_rate(samples, begin):
     )
     rows = before_rows + (after_rows - before_rows) * (end - before_at) / max(after_at - before_at, 1e-9)
     return (rows - first_rows) / (end - first_at) * 60, end - first_at
+
+
+def per_ten_seconds(entries, begin, end):
+    """Answered pages in each 10 s of the run: where the limiter made the sync wait, and where it could not
+    keep up."""
+    counts = [0] * math.ceil((end - begin) / 10)
+    for entry in entries:
+        if entry["status"] == 200 and begin <= entry["epoch"] < end:
+            counts[int((entry["epoch"] - begin) // 10)] += 1
+    return counts
 
 
 def busiest_minute(times):
@@ -386,6 +397,7 @@ def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, disti
         f"busiest 60 s, all API: {busiest_minute(accepted)}",
     )
     show("429s", refused)
+    show("Calls.json per 10 s", " ".join(str(n) for n in per_ten_seconds(listing, begin, run_end)))
     connects = {}
     for entry in api:
         if entry["path"].endswith("/Calls/connect.json") and entry["status"] == 200:
