@@ -52,15 +52,17 @@ TARGET = 0.90
 EXOPHONE, AGENT_PHONE = "+918030752400", "+919845012301"
 CLICK_EVERY = 10.0
 SAMPLE_EVERY = 1.0
-WARM_UP = 15.0  # seconds before the steady rate is counted: migrations of the process, the first window
 LIMITER_WINDOW = 61.0  # EXOTEL_RATE_LIMIT_WINDOW_SECONDS, as the bench leaves it
+# The steady rate is counted from the second window: in the first the limiter is empty, so the sync takes its
+# slots in a burst at its own pace and then waits for the oldest to leave; that start does not repeat.
+WARM_UP = LIMITER_WINDOW
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history", type=int, default=1_000_000, help="calls in the sandbox's history")
     parser.add_argument(
-        "--minutes", type=float, default=3.0, help="minutes the sync runs before it is killed"
+        "--minutes", type=float, default=5.0, help="minutes the sync runs before it is killed"
     )
     parser.add_argument("--resume-seconds", type=float, default=30.0, help="how long the resumed sync runs")
     parser.add_argument("--work-pages", type=int, default=10, help="pages our work per page is timed on")
@@ -378,6 +380,7 @@ def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, disti
     accepted = sorted(entry["epoch"] for entry in api if entry["status"] != 429)
     refused = sum(entry["status"] == 429 for entry in api)
     pages_per_minute = sum(entry["status"] == 200 for entry in in_run) / (run_end - begin - WARM_UP) * 60
+    whole_run = killed_at_rows / (args.minutes * 60) * 60
     show(
         "imported",
         f"{rate:,.0f} calls/min over the steady {steady_seconds:.0f} s (whole {LIMITER_WINDOW:g}-s windows) "
@@ -385,6 +388,7 @@ def report(args, log, begin, rate, steady_seconds, killed_at_rows, clicks, disti
     )
     met = "met" if rate >= TARGET * BOUND else "not met"
     show("", f"target {TARGET:.0%} of the bound: {met}; {killed_at_rows:,} calls when killed")
+    show("", f"the whole run, its first window too: {whole_run:,.0f} calls/min ({whole_run / BOUND:.1%})")
     if rate:
         show(
             "",
