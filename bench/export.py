@@ -8,13 +8,14 @@ size of the table and of each index per million calls. See bench/README.md.
 """
 
 import argparse
+import os
 import sys
 import threading
 import time
 
 import psycopg
 from common import django_in_this_process, fresh_database, machine_measure, show
-from procs import rss_mb
+from procs import CpuSampler, rss_mb
 
 DB_NAME = "bench_export"
 LOCK_KEY = 20261127  # pg_advisory_lock: one run at a time (call_log.py 20261125)
@@ -35,6 +36,11 @@ def parse_args():
         "--database",
         default=DB_NAME,
         help=f"the PostgreSQL database to create (or with --keep reuse); {DB_NAME} by default",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="stop after seeding and the sizes (no VACUUM, no export): seed_calls' rate alone",
     )
     parser.add_argument(
         "--keep",
@@ -65,6 +71,9 @@ def run(args, database_url):
     from django.test import Client
 
     manager = seeded_log(args)
+    if args.seed_only:
+        show_sizes(args.calls)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) calls_call")  # as autovacuum would soon after a bulk load
     show_sizes(args.calls)
@@ -107,15 +116,30 @@ def seeded_log(args):
         return User.objects.get(username="manager")
     manager = create_people_and_numbers()
 
+    started = time.perf_counter()
+
     def progress(made):
         if made % 1_000_000 == 0 or made == args.calls:
-            print(f"  seeded {made:,} calls", file=sys.stderr, flush=True)
+            seconds = time.perf_counter() - started
+            print(f"  made {made:,} calls in {seconds:.0f} s", file=sys.stderr, flush=True)
 
-    started = time.perf_counter()
+    cpu = CpuSampler(seed_processes)
     seed_calls(count=args.calls, seed=args.seed, progress=progress)
     seconds = time.perf_counter() - started
+    shares = cpu.shares()
     show("seed_calls", f"{args.calls:,} calls in {seconds:.0f} s: {args.calls / seconds:,.0f} calls/s")
+    show(
+        "",
+        f"CPU of the 2 CPUs' time: this process {shares['seeder']:.0%}, PostgreSQL {shares['postgres']:.0%},"
+        f" others {shares['others']:.0%}, idle {1 - shares['busy']:.0%}",
+    )
     return manager
+
+
+def seed_processes(table):
+    """This process, and every PostgreSQL process (its backends, parallel workers and writers)."""
+    postgres = [pid for pid, (_, _, command) in table.items() if command.startswith("postgres")]
+    return {"seeder": [os.getpid()], "postgres": postgres}
 
 
 def create_people_and_numbers():
