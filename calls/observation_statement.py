@@ -3,7 +3,9 @@
 The statement locks the call's row only if it holds the callback's Sid, works out from the row as it is then
 what `apply_observation` would write, inserts the event `ON CONFLICT (dedupe_key) DO NOTHING` (so the insert
 decides a redelivery, also one racing this one) and, only when the event is new, updates the call and says
-what it wrote. A call without the Sid (none yet, another, or gone) is left to the full path in services.py.
+what it wrote and, for a call that is then final, whether the missed-call queue has anyone waiting on its
+numbers: an outbound call's end with nobody waiting needs no second query. A call without the Sid (none
+yet, another, or gone) is left to the full path in services.py.
 
 Every value is a parameter; the statement's text is built only from our own column names and statuses, kept
 per shape (the incoming status, the fields the observation carries) and prepared once per database session and
@@ -20,7 +22,7 @@ from functools import lru_cache
 from django.db import connection, models
 
 from .check_schedule import FIRST_CHECK, GIVE_UP_AFTER, LONGEST_WAIT, PRICE_DELAY
-from .models import FINAL_STATUSES, Call, CallEvent, Direction, Status
+from .models import FINAL_STATUSES, Call, CallEvent, Direction, MissedCustomer, Status
 from .state import CALL_FIELDS, LEG_FINAL, LEG_STATUS_FIELDS, Observation, status_note, status_verdict
 
 # What the next check and the missed-call queue read of the call after the observation.
@@ -61,6 +63,14 @@ OTHER = ""
 class Applied:
     changed: list  # the call's fields the observation changed, bookkeeping aside
     after: dict | None  # the READ_AFTER fields of the call after it; None: a redelivery, nothing written
+    # For a call final after it: whether a missed customer waits on either of its numbers (None: not asked).
+    someone_waiting: bool | None = None
+
+    @property
+    def leaves_the_queue_alone(self):
+        """missed_queue.take_note_of's answer, known without asking it: an outbound call is never a try, so it
+        can only resolve a waiting row, and none waits on its numbers."""
+        return self.after["direction"] != Direction.INBOUND and self.someone_waiting is False
 
 
 def apply_in_one_statement(
@@ -92,10 +102,12 @@ def apply_in_one_statement(
         return None
     if row[0] is None:
         return Applied(changed=[], after=None)
+    *row, someone_waiting = row
     written = zip(_written_names(carried, legs), row[len(READ_AFTER) :], strict=True)
     return Applied(
         changed=[name for name, was_written in written if was_written],
         after=dict(zip(READ_AFTER, row[: len(READ_AFTER)], strict=True)),
+        someone_waiting=someone_waiting,
     )
 
 
@@ -215,8 +227,19 @@ moved AS (
     WHERE calls_call.id = new.id AND EXISTS (SELECT FROM event)
     RETURNING {returned}
 )
-SELECT (SELECT count(*) FROM old), moved.* FROM (SELECT) AS one LEFT JOIN moved ON TRUE
+SELECT (SELECT count(*) FROM old), moved.*, {_someone_waiting("moved")}
+FROM (SELECT) AS one LEFT JOIN moved ON TRUE
 """  # noqa: S608
+
+
+def _someone_waiting(row) -> str:
+    """SQL: for a call final after the observation, a waiting row on either of its numbers (missed_queue's
+    waiting_for, on the customer's number and the other one: false means nobody waits for this call)."""
+    waiting = (
+        f"SELECT FROM {MissedCustomer._meta.db_table} WHERE number IN ({row}.from_number, {row}.to_number)"
+        f" AND state = '{MissedCustomer.State.WAITING}'"
+    )
+    return f"CASE WHEN {row}.status IN ({_quoted(FINAL_STATUSES)}) THEN EXISTS ({waiting}) END"
 
 
 def _quoted(values):

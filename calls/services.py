@@ -69,7 +69,7 @@ def _after_one_statement(call_id, observation, applied) -> Recorded:
         return Recorded(None, None, [])
     if note := status_note(observation.status):
         log.warning("call %s: %s", call_id, note)
-    if applied.after["status"] in FINAL_STATUSES:
+    if applied.after["status"] in FINAL_STATUSES and not applied.leaves_the_queue_alone:
         take_note_of(Call(pk=call_id, **applied.after), applied.changed)
     return Recorded(None, None, applied.changed)
 

@@ -77,19 +77,23 @@ def _one_value(key, values):
 
 
 def _nul_in(value, where="The body") -> str:
-    """Where the first NUL is ("CustomField", "Legs"), or ""."""
+    """Where the first NUL is ("CustomField", "Legs", "A field name"), or "". A loop rather than a call per
+    key and value: it reads every field of every callback."""
     if isinstance(value, str):
         return where if "\x00" in value else ""
-    if isinstance(value, dict):
-        items = ((key, item) for key, item in value.items())
-    elif isinstance(value, list):
-        items = ((where, item) for item in value)
-    else:
-        return ""
-    for key, item in items:
-        found = _nul_in(key, "A field name") or _nul_in(item, str(key))
-        if found:
-            return found
+    if isinstance(value, list):
+        for item in value:
+            if found := _nul_in(item, where):
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:  # JSON's keys and the form's are text
+                return "A field name"
+            if isinstance(item, str):
+                if "\x00" in item:
+                    return key or "A field without a name"
+            elif found := _nul_in(item, key or "A field without a name"):
+                return found
     return ""
 
 

@@ -16,11 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from calls import services
+from calls.missed_queue import refresh_customer
 from calls.models import Call, CallEvent, MissedCustomer, Status
 from calls.services import call_record_observation
 from calls.state import Observation
 from calls.tests.factories import make_call
 from calls.tracking.tokens import callback_url
+from exonumbers.models import Flow
 
 from .test_callback_view import answered, as_json, terminal
 
@@ -265,6 +267,98 @@ def test_an_inbound_call_ended_without_talk_waits_in_the_missed_queue_then_a_tal
     assert client.post(url, terminal(CallSid="called-back", **later)).status_code == 200
     waiting.refresh_from_db()
     assert (waiting.state, waiting.resolved_by_id) == ("resolved", back.pk)
+
+
+# The statement's PREPARE, the first time its session meets its shape, and the test's own transaction.
+BOOKKEEPING = ("PREPARE ", "SAVEPOINT ", "RELEASE SAVEPOINT ")
+QUEUE_FIELDS = ("state", "tries", "first_try_at", "last_try_at", "resolved_at")
+QUEUE_CALLS = ("first_call", "last_call", "resolved_by")
+_customers = itertools.count(919700000001)
+
+
+def queue_after_an_end(monkeypatch, *, full, direction, flow, waiting, talked):
+    """The missed-call queue of a fresh customer after one of their calls ends, by one path or the other.
+
+    waiting: None, or whose number a waiting row holds before: "customer" (a missed inbound call of theirs),
+    "agent" (the same, from the other party's number, as if it were a customer's)."""
+    customer, agent = f"+{next(_customers)}", f"+{next(_customers)}"
+    inbound = direction == "inbound"
+    parties = {"from_number": customer, "to_number": agent}
+    if not (inbound or flow):
+        parties = {"from_number": agent, "to_number": customer}
+    labels = {None: None}
+    if waiting:
+        tried = customer if waiting == "customer" else agent
+        missed = make_call(
+            sid=f"missed{next(_sids):026}",
+            status="no-answer",
+            direction="inbound",
+            from_number=tried,
+            to_number="+918030752400",
+            conversation_duration=0,
+            date_created=NOW - timedelta(minutes=10),
+        )
+        assert refresh_customer(tried).state == "waiting"
+        labels[missed.pk] = "missed"
+    flow = Flow.objects.create(name="IVR", app_id=f"{next(_sids)}") if flow else None
+    call = make_call(
+        sid=f"end{next(_sids):029}",
+        status="ringing",
+        direction=direction,
+        flow=flow,
+        date_created=NOW - timedelta(minutes=5),
+        **parties,
+    )
+    labels[call.pk] = "the end"
+    legs = {"leg1_status": "completed", "leg2_status": "completed" if talked else "no-answer"}
+    with monkeypatch.context() as patched:
+        if full:
+            full_path(patched)
+        deliver(call, "completed", direction=direction, conversation_duration=talked, **legs)
+    whose = {customer: "customer", agent: "agent"}
+    rows = MissedCustomer.objects.filter(number__in=whose).order_by("number")
+    return [
+        row | {"number": whose[row["number"]]} | {name: labels[row[name]] for name in QUEUE_CALLS}
+        for row in rows.values("number", *QUEUE_FIELDS, *QUEUE_CALLS)
+    ]
+
+
+@one_statement
+@pytest.mark.parametrize("direction", ["outbound-api", "outbound-dial", "inbound"])
+def test_an_end_leaves_the_missed_queue_as_the_full_path_does(monkeypatch, direction):
+    """Also an outbound end with nobody waiting on its numbers, which the statement answers without the
+    queue's own look, and one where the other party's number waits but not the customer's."""
+    for flow, waiting, talked in itertools.product([False, True], [None, "customer", "agent"], [0, 42]):
+        case = {"direction": direction, "flow": flow, "waiting": waiting, "talked": talked}
+        fast = queue_after_an_end(monkeypatch, full=False, **case)
+        assert fast == queue_after_an_end(monkeypatch, full=True, **case), case
+        if waiting == "customer" and direction != "inbound":
+            assert fast[0]["state"] == ("resolved" if talked else "waiting"), case
+
+
+@one_statement
+def test_an_outbound_end_with_nobody_waiting_is_one_statement_and_with_someone_the_queues_work(client):
+    statements = {}
+    for who, customer in (("nobody", "09876543210"), ("someone", "09876500000")):
+        sid = f"{who}{next(_sids):027}"
+        call = make_call(status="ringing", direction="outbound-api", sid=sid)
+        if who == "someone":
+            make_call(
+                sid=f"miss{next(_sids):028}",
+                status="busy",
+                direction="inbound",
+                from_number="+919876500000",
+                date_created=NOW - timedelta(hours=1),
+            )
+            refresh_customer("+919876500000")
+        url = callback_url(call.pk).removeprefix("http://testserver")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, terminal(CallSid=sid, To=customer)).status_code == 200
+        statements[who] = [query["sql"] for query in queries if not query["sql"].startswith(BOOKKEEPING)]
+    assert len(statements["nobody"]) == 1 and statements["nobody"][0].startswith("EXECUTE ")
+    assert len(statements["someone"]) > 2  # the queue's look, then the customer's work-out under a lock
+    waiting = MissedCustomer.objects.get(number="+919876500000")
+    assert (waiting.state, waiting.resolved_by_id) == ("resolved", call.pk)
 
 
 @one_statement

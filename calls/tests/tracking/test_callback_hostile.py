@@ -167,6 +167,35 @@ def test_a_nul_in_json_is_400_and_kept_on_every_database(client):
     assert "\x00" not in rejected_events().get().raw_body
 
 
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        ({"Custom\x00Field": "x"}, "A field name"),
+        ({"": "a\x00b"}, "A field without a name"),
+        ({"Legs": [{"Status": "completed"}, {"Status": "busy\x00"}]}, "Status"),
+        ({"Legs": [{"Status\x00": "completed"}]}, "A field name"),
+        ({"Extra": {"Deeper": ["ok", "n\x00"]}}, "Deeper"),
+    ],
+)
+def test_a_nul_anywhere_in_json_is_400_and_named(client, fields, where):
+    call = make_call(status="ringing")
+    body = json.dumps({"CallSid": SID, "Status": "completed", **fields})
+    response = client.post(url_for(call), body, content_type="application/json")
+    assert_rejected(response, call)
+    assert rejected_events().get().note == f"{where} holds a NUL character."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [("Custom\x00Field", "x", "A field name"), ("Legs[1][Status]", "no-answer\x00", "Status")],
+)
+def test_a_nul_in_a_forms_key_or_leg_is_400_and_named(client, field, value, where):
+    call = make_call(status="ringing")
+    response = client.post(url_for(call), urlencode(terminal(**{field: value})), content_type=FORM)
+    assert_rejected(response, call)
+    assert rejected_events().get().note == f"{where} holds a NUL character."
+
+
 def test_a_key_given_twice_with_different_values_is_400(client):
     call = make_call(status="ringing")
     body = urlencode(terminal()) + "&Status=busy"
