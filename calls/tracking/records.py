@@ -178,7 +178,7 @@ def _create_unseen(records, source):
     insert_instances(calls)
     for call in calls:
         call._loaded_status = call.status
-    insert_instances(events)  # each event takes its call's id, which the calls have only now
+    insert_instances(events, with_ids=False)  # each takes its call's id, which the calls have only now
     take_note_of_page(list(zip(calls, changes, strict=True)))
 
 

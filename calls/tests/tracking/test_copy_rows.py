@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from calls.models import Call, CallEvent, Direction, Status
 from calls.tests.factories import T0
@@ -47,7 +48,7 @@ def test_the_rows_and_ids_are_those_bulk_create_leaves():
     copied, created = calls("a"), calls("b")
     insert_instances(copied)
     Call.objects.bulk_create(created)
-    insert_instances(events(copied))
+    insert_instances(events(copied), with_ids=False)
     CallEvent.objects.bulk_create(events(created))
 
     assert [call.pk for call in copied] == sorted(call.pk for call in copied)  # the first given, the lowest
@@ -66,3 +67,10 @@ def test_a_duplicate_is_djangos_integrity_error_and_the_transaction_goes_on():
         insert_instances(calls("c", count=2))
 
     assert Call.objects.filter(sid__startswith="c").count() == 1
+
+
+def test_the_copy_is_counted_with_the_other_queries():
+    with CaptureQueriesContext(connection) as queries:
+        insert_instances(calls("d", count=2))
+
+    assert any(query["sql"].startswith(("INSERT", "COPY")) for query in queries.captured_queries)
