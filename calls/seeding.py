@@ -1,7 +1,8 @@
 """Realistic calls in bulk, for benchmarks and for trying the log with ten million rows.
 
 The same seed makes the same calls on every database. PostgreSQL gets them by COPY, other databases by
-bulk_create: a million calls seeded at 27,700 calls/s, not bulk_create's 4,000 (bench/README.md, "export.py").
+bulk_create: a million calls seeded at 27,700 calls/s, not bulk_create's 4,000, and ten million from empty at
+13,150 calls/s, most of it building the indexes (bench/README.md, "seed_calls").
 Each batch is its own transaction and skips the calls an earlier run of the same seed already made, so a seed
 run again, or after an interruption, ends with the same calls and no duplicates.
 """
