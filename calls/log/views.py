@@ -16,6 +16,7 @@ from lib.roles import is_manager, manager_required, role_required
 from .active_filters import active_filters, clear_all_url
 from .cursors import read_cursor
 from .export import csv_rows
+from .filter_form import fields_html
 from .filters import CallFilter
 from .paging import PAGES_BY_NUMBER, Pager
 from .presets import presets
@@ -88,6 +89,7 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
             "active_filters": chips,
             "clear_all_url": clear_all_url(query, path),
             "presets": presets(query, path),
+            "filter_fields": fields_html(self.filterset.form),
             # Folded away until used: the 17 fields pushed the rows below the fold at 768 px.
             "filters_open": bool(chips or self.filterset.form.errors or self.errors),
         }
