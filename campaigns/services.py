@@ -9,6 +9,7 @@ from audit.services import audit_object
 from calls.models import Status
 from calls.placing.dialing import withdraw
 from exonumbers.models import ExoPhone
+from lib.copy_rows import copy_rows
 
 from .contacts_csv import read_contacts
 from .models import Campaign, Contact, RefusedRow
@@ -75,19 +76,18 @@ def _create_contacts(campaign, contacts):
             batch_size=BATCH,
         )
         return
-    given = ["campaign", "line", "number", "name", "custom_field"]
+    given = [Contact._meta.get_field(name) for name in ("campaign", "line", "number", "name", "custom_field")]
     defaults = [
-        field for field in Contact._meta.concrete_fields if not field.primary_key and field.name not in given
+        field for field in Contact._meta.concrete_fields if not field.primary_key and field not in given
     ]
-    columns = ", ".join(connection.ops.quote_name(Contact._meta.get_field(name).column) for name in given)
-    columns += "".join(f", {connection.ops.quote_name(field.column)}" for field in defaults)
     # Each other column's default as the model gives it; a choice (a str subclass) as plain text.
     rest = [field.get_default() for field in defaults]
     rest = [str(value) if isinstance(value, str) else value for value in rest]
-    table = connection.ops.quote_name(Contact._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for line, number, name, custom in contacts:
-            copy.write_row((campaign.pk, line, number, name, custom, *rest))
+    copy_rows(
+        Contact,
+        [*given, *defaults],
+        ((campaign.pk, line, number, name, custom, *rest) for line, number, name, custom in contacts),
+    )
 
 
 STEPS = {

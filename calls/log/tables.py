@@ -4,13 +4,12 @@ from html import escape
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from calls.models import Call, Direction
 from calls.status_display import badge_html, status_phase
+from calls.templatetags.phone_links import phone_link
 from lib.durations import clock
-from lib.phone import pretty
 
 from .filters import person_name
 from .sorts import LogSort
@@ -104,7 +103,6 @@ class RowWriter:
         self.this_year = timezone.localdate().year
         self.detail = around_pk("call-detail")
         self.recording = around_pk("call-recording")
-        self.call_new = escape(reverse("call-new") + "?")
         self.exophones, self.agents = {}, {}
 
     def row(self, call):
@@ -119,21 +117,12 @@ class RowWriter:
             )
         return (
             f'<tr><td><a href="{detail[0]}{call.pk}{detail[1]}">{escape(short_date(created, self.this_year))}'
-            f"</a></td><td>{self.phone(call.from_number)}</td><td>{self.phone(call.to_number)}</td>"
+            f"</a></td><td>{phone_link(call.from_number)}</td><td>{phone_link(call.to_number)}</td>"
             f'<td class="text-wrap">{self.exophone(call)}</td>{self.agent(call)}'
             f"<td>{direction_label(call.direction)}</td><td>{status_badge(call.status)}</td>"
             f'<td class="num">{escape(clock(call.duration))}</td>'
             f'<td class="num">{escape(rupees(call.price))}</td>'
             f'<td class="text-wrap">{escape(disposition_of(call))}</td><td>{audio}</td></tr>'
-        )
-
-    def phone(self, number):
-        """As the phone_link filter writes it."""
-        if not number:
-            return "—"
-        url = self.call_new + escape(urlencode({"to": number}))
-        return (
-            f'<a href="{url}" class="phone-link" title="Call {escape(number)}">{escape(pretty(number))}</a>'
         )
 
     def exophone(self, call):

@@ -2,8 +2,9 @@ import functools
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from lib.phone import pretty
 
@@ -20,5 +21,7 @@ def phone_link(number):
     """Every number in the app opens click-to-call with it filled in."""
     if not number:
         return "—"
-    url = _call_new_url() + "?" + urlencode({"to": number})
-    return format_html('<a href="{}" class="phone-link" title="Call {}">{}</a>', url, number, pretty(number))
+    # Written as one string, not by format_html: the call log shows a hundred on a page.
+    url = escape(_call_new_url() + "?" + urlencode({"to": number}))
+    link = f'<a href="{url}" class="phone-link" title="Call {escape(number)}">{escape(pretty(number))}</a>'
+    return mark_safe(link)  # noqa: S308 - every value in it is escaped
