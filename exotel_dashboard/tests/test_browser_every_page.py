@@ -132,55 +132,63 @@ def people(agent, manager, admin):
     return {"agent": agent, "manager": manager, "admin": admin}
 
 
-@pytest.fixture
-def logins(browser, live_server, people):
-    """Each role's cookies, logged in once through the login form."""
-    states = {"anonymous": {"cookies": [], "origins": []}}
-    for role, person in people.items():
-        context = browser.new_context(base_url=live_server.url)
-        page = context.new_page()
-        log_in(page, person)
-        states[role] = context.storage_state()
-        context.close()
-    return states
+def storage_state(browser, live_server, person):
+    """A role's cookies, logged in through the login form; a stranger's are none."""
+    if person is None:
+        return {"cookies": [], "origins": []}
+    context = browser.new_context(base_url=live_server.url)
+    log_in(context.new_page(), person)
+    state = context.storage_state()
+    context.close()
+    return state
 
 
-def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, world, logins, settings, capsys):
-    axe = Axe()
-    report = Report(Counter(), Counter(), [])
-    for width, viewport in WIDTHS.items():
-        for role in ROLES:
-            context = browser.new_context(
-                base_url=live_server.url,
-                viewport=viewport,
-                storage_state=logins[role],
-                timezone_id="Asia/Kolkata",
-            )
-            context.set_default_timeout(10_000)
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-            for name, url in pages_for(role, world):
-                if name in MATRIX and is_whole_page(context.request, url) == (name in NOT_PAGES):
-                    wrong = (
-                        "a whole page, yet listed" if name in NOT_PAGES else "not a whole page, nor listed"
-                    )
-                    report.problems.append(Problem(name, role, width, f"{wrong} in NOT_PAGES"))
-                if name in NOT_PAGES:
-                    continue
-                open_page(page, url)
-                check(page, axe, report, (name, role, width))
-            report.problems.extend(Problem("(any)", role, width, f"JavaScript error: {e}") for e in errors)
-            context.close()
-        check_login_pages(browser, live_server, axe, report, width, viewport, settings)
+def report_of(report, capsys):
     with capsys.disabled():
         print(report.summary())
     assert not report.problems, "\n".join(str(problem) for problem in report.problems)
 
 
-def check_login_pages(browser, live_server, axe, report, width, viewport, settings):
+def new_context(browser, live_server, width, **options):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=WIDTHS[width], timezone_id="Asia/Kolkata", **options
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+# One test per role and width, so that pytest-xdist spreads the pages over its workers.
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe_and_fits_a_phone(browser, live_server, world, people, role, width, capsys):
+    axe = Axe()
+    report = Report(Counter(), Counter(), [])
+    state = storage_state(browser, live_server, people.get(role))
+    context = new_context(browser, live_server, width, storage_state=state)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for name, url in pages_for(role, world):
+        if name in MATRIX and is_whole_page(context.request, url) == (name in NOT_PAGES):
+            wrong = "a whole page, yet listed" if name in NOT_PAGES else "not a whole page, nor listed"
+            report.problems.append(Problem(name, role, width, f"{wrong} in NOT_PAGES"))
+        if name in NOT_PAGES:
+            continue
+        open_page(page, url)
+        check(page, axe, report, (name, role, width))
+    report.problems.extend(Problem("(any)", role, width, f"JavaScript error: {e}") for e in errors)
+    context.close()
+    report_of(report, capsys)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_refused_login_and_the_lockout_pass_axe_and_fit_a_phone(
+    browser, live_server, settings, width, capsys
+):
     """The refused form (CSRF) and the lockout, as a stranger sees them."""
-    context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    axe = Axe()
+    report = Report(Counter(), Counter(), [])
+    context = new_context(browser, live_server, width)
     page = context.new_page()
     page.goto("/login/")
     context.clear_cookies()  # the form's CSRF cookie is gone: sending it is refused
@@ -193,6 +201,7 @@ def check_login_pages(browser, live_server, axe, report, width, viewport, settin
     assert page.get_by_test_id("locked-out").is_visible()
     check(page, axe, report, ("lockout", "anonymous", width))
     context.close()
+    report_of(report, capsys)
 
 
 def submit_login(page, username, password):
