@@ -2,12 +2,13 @@
 
 A widget template costs ~0.3 ms to render (each includes attrs.html, a select each option's template): the
 call log's filter form spent ~8 ms of a page on them (bench/call_log.py). The HTML is Django's own, byte for
-byte (exotel_dashboard/tests/test_form_rendering.py); every other template renders as before.
+byte (lib/tests/test_form_rendering.py); every other template renders as before.
 """
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from lib.escaping import escaped as e
 
 WIDGETS = "django/forms/widgets/"
 INPUT = WIDGETS + "input.html"
@@ -44,22 +45,18 @@ class WidgetsInPython(DjangoTemplates):
         return super().render(template_name, context, request)
 
 
-def joined(parts):
-    return mark_safe("".join(parts))  # noqa: S308 - every part was escaped by format_html
-
-
 def attrs_html(attrs):
-    return joined(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+    return "".join(
+        f" {e(name)}" if value is True else f' {e(name)}="{e(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
 
 
 def input_html(widget):
-    value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-    return format_html(
-        '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, attrs_html(widget["attrs"])
+    value = "" if widget["value"] is None else f' value="{e(widget["value"])}"'
+    return mark_safe(  # noqa: S308 - every value in it is escaped
+        f'<input type="{e(widget["type"])}" name="{e(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
     )
 
 
@@ -70,20 +67,16 @@ def all_plain_options(widget):
 
 
 def select_html(widget):
-    parts = [format_html('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
+    parts = [f'<select name="{e(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{e(group_name)}">')
         parts.extend(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>\n',
-                option["value"],
-                attrs_html(option["attrs"]),
-                option["label"],
-            )
+            f'\n  <option value="{e(option["value"])}"{attrs_html(option["attrs"])}>'
+            f"{e(option['label'])}</option>\n"
             for option in options
         )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
-    return joined(parts)
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped

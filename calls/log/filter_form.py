@@ -2,8 +2,9 @@
 for byte (calls/tests/log/test_filter_form_html.py), without a template variable looked up per attribute
 of each of twenty fields and forty-odd boxes (a few ms of every page of the log at a million calls)."""
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from lib.escaping import escaped
 
 FIELD_COLUMN = "col-sm-6 col-lg-3"
 
@@ -13,7 +14,7 @@ def fields_html(form, column=FIELD_COLUMN):
 
 
 def field_html(field, column):
-    e = conditional_escape
+    e = escaped
     boxes = getattr(field.field.widget, "input_type", None) == "checkbox"
     if boxes:
         described = field.aria_describedby
@@ -40,7 +41,7 @@ def field_html(field, column):
 
 
 def box_html(name, choice):
-    e = conditional_escape
+    e = escaped
     data, box = choice.data, e(choice.id_for_label)
     checked = " checked" if data["selected"] else ""
     return (

@@ -1,8 +1,8 @@
 import functools
+from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
@@ -21,7 +21,8 @@ def phone_link(number):
     """Every number in the app opens click-to-call with it filled in."""
     if not number:
         return "—"
-    # Written as one string, not by format_html: the call log shows a hundred on a page.
+    number = str(number)
+    # One string and the standard library's escape, not format_html: the call log shows a hundred on a page.
     url = escape(_call_new_url() + "?" + urlencode({"to": number}))
     link = f'<a href="{url}" class="phone-link" title="Call {escape(number)}">{escape(pretty(number))}</a>'
     return mark_safe(link)  # noqa: S308 - every value in it is escaped
