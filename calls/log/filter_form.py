@@ -4,7 +4,7 @@ of each of twenty fields and forty-odd boxes (a few ms of every page of the log 
 
 from django.utils.safestring import mark_safe
 
-from lib.escaping import escaped
+from lib.escaping import escaped as e
 
 FIELD_COLUMN = "col-sm-6 col-lg-3"
 
@@ -14,7 +14,6 @@ def fields_html(form, column=FIELD_COLUMN):
 
 
 def field_html(field, column):
-    e = escaped
     boxes = getattr(field.field.widget, "input_type", None) == "checkbox"
     if boxes:
         described = field.aria_describedby
@@ -41,7 +40,6 @@ def field_html(field, column):
 
 
 def box_html(name, choice):
-    e = escaped
     data, box = choice.data, e(choice.id_for_label)
     checked = " checked" if data["selected"] else ""
     return (
