@@ -68,7 +68,11 @@ class Flow(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} (app {self.app_id})"
+        return self.label(self.name, self.app_id)
+
+    @staticmethod
+    def label(name, app_id):
+        return f"{name} (app {app_id})"
 
     def clean(self):
         self.app_id = (self.app_id or "").strip()

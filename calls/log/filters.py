@@ -17,6 +17,7 @@ from calls.status_display import status_phase
 from exonumbers.models import Flow
 from lib.dates import DateTimeFilter
 from lib.lists import CheckboxesFilter
+from lib.precompiled import Precompiled
 from lib.roles import Role
 
 from .filter_fields import DigitsField, PhoneListField, SidListField
@@ -84,38 +85,46 @@ class SidListFilter(django_filters.Filter):
 
 
 class FewChoices(django_filters.fields.ModelChoiceIterator):
-    """The few agents or flows in one plain query: iterator()'s server-side cursor costs PostgreSQL three more
-    round trips, which a page of the call log paid for each select."""
+    """The few agents, flows or campaigns as (id, label), read by the field's precompiled query: the
+    queryset's iterator() cost PostgreSQL three more round trips (a server-side cursor), and Django building
+    its SQL on every page cost more than running it."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
+        for pk, *values in self.field.rows.rows(self.queryset.db):
+            yield (pk, self.field.label_from_values(*values))
 
 
 class FewChoicesField(django_filters.fields.ModelChoiceField):
+    """Its choices from `rows` (a Precompiled of the id, then what `label_from_values` takes); the queryset
+    validates a chosen id, as Django's does."""
+
     iterator = FewChoices
+
+    def __init__(self, *args, rows, label_from_values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows, self.label_from_values = rows, label_from_values
+
+    def label_from_instance(self, obj):
+        """As the choices say it (an active filter's chip names the one chosen)."""
+        return self.label_from_values(*(getattr(obj, name) for name in self.rows.fields[1:]))
 
 
 class FewChoicesFilter(django_filters.ModelChoiceFilter):
     field_class = FewChoicesField
 
 
-class PersonChoiceField(FewChoicesField):
-    def label_from_instance(self, obj):
-        return person_name(obj)
-
-
-class AgentFilter(FewChoicesFilter):
-    field_class = PersonChoiceField
-
-
 def person_name(user):
     """As every page names someone: their full name, else their username."""
     return user.get_full_name() or user.get_username()
+
+
+def name_of_person(first_name, last_name, username):
+    """person_name from the columns, as User.get_full_name joins them."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def agents():
@@ -197,10 +206,23 @@ class CallFilter(django_filters.FilterSet):
     exophone = PhoneListFilter(field_name="phone_number", label="ExoPhone")
     sid = SidListFilter(label="Sid")
     number_ends = NumberEndsFilter(label="Number ends with")
-    agent = AgentFilter(queryset=agents(), null_label="No agent")
-    flow = FewChoicesFilter(queryset=Flow.objects.all())
+    agent = FewChoicesFilter(
+        queryset=agents(),
+        null_label="No agent",
+        rows=Precompiled(agents, "pk", "first_name", "last_name", "username"),
+        label_from_values=name_of_person,
+    )
+    flow = FewChoicesFilter(
+        queryset=Flow.objects.all(),
+        rows=Precompiled(Flow.objects.all, "pk", "name", "app_id"),
+        label_from_values=Flow.label,
+    )
     campaign = FewChoicesFilter(
-        field_name="campaign_attempt__campaign", queryset=lambda request: campaigns(), label="Campaign"
+        field_name="campaign_attempt__campaign",
+        queryset=lambda request: campaigns(),
+        label="Campaign",
+        rows=Precompiled(campaigns, "pk", "name"),
+        label_from_values=str,
     )
     has_recording = django_filters.BooleanFilter(
         method="filter_has_recording",

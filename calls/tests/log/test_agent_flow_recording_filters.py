@@ -1,8 +1,11 @@
 """Agent (managers and admins only), flow, and whether a recording exists."""
 
+import re
+
 import pytest
 
 from calls.tests.factories import make_call
+from exonumbers.models import Flow
 from exotel_dashboard.testing import make_person
 from lib.roles import Role
 
@@ -60,3 +63,40 @@ def test_a_recording_choice_the_form_does_not_offer_reads_as_any(manager_client,
         "vikram",
         "nobody",
     }
+
+
+def options(response, name):
+    """The (value, text) of each option of the filter form's select `name`."""
+    html = response.content.decode()
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def test_the_agent_and_flow_lists_name_each_one_and_follow_the_admin_at_once(
+    manager_client, agent, other_agent, flow
+):
+    response = manager_client.get("/calls/")
+    assert options(response, "agent") == [
+        ("", "---------"),
+        ("null", "No agent"),
+        (str(agent.pk), "Asha"),
+        (str(other_agent.pk), "Vikram"),
+    ]
+    assert options(response, "flow") == [("", "---------"), (str(flow.pk), "Support IVR (app 245871)")]
+
+    other_agent.last_name = "Nair"
+    other_agent.save()
+    sales = Flow.objects.create(name="Sales IVR", app_id="245872")
+    newcomer = make_person("zoya", Role.AGENT)
+    make_person("farah", Role.MANAGER)  # managers are not whom one seeks
+
+    response = manager_client.get("/calls/")
+    assert options(response, "agent")[2:] == [
+        (str(agent.pk), "Asha"),
+        (str(other_agent.pk), "Vikram Nair"),
+        (str(newcomer.pk), "Zoya"),
+    ]
+    assert options(response, "flow")[1:] == [
+        (str(sales.pk), "Sales IVR (app 245872)"),
+        (str(flow.pk), "Support IVR (app 245871)"),
+    ]
