@@ -138,10 +138,13 @@ def agents():
     )
 
 
+DISPOSITIONS = Precompiled(Disposition.objects.all, "pk", "name")
+
+
 def disposition_choices():
     """Every disposition, inactive ones too: old calls keep theirs."""
     return [
-        *((str(pk), name) for pk, name in Disposition.objects.values_list("pk", "name")),
+        *((str(pk), name) for pk, name in DISPOSITIONS.rows()),
         (NO_DISPOSITION, "Wrap-up without a disposition"),
         (NO_WRAP_UP, "No wrap-up"),
     ]
