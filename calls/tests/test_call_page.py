@@ -516,5 +516,5 @@ def test_a_poll_costs_a_fixed_handful_of_queries(
     for number in range(5):
         call.events.create(source="callback", status="in-progress", dedupe_key=f"poll-{number}")
     shown = shown_now(page(manager_client, call))
-    with django_assert_num_queries(6):  # session, user, profile, groups; the call with its relations; events
+    with django_assert_num_queries(5):  # session, user, time zone and roles; the call and relations; events
         status_fragment(manager_client, call, **shown)
