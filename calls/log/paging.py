@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django_tables2.rows import BoundRow
 
 from .cursors import Cursor, cursor_text
+from .tables import for_rows
 
 PAGES_BY_NUMBER = 5
 
@@ -98,7 +99,7 @@ class Pager:
 
     def rows(self, ids):
         """The page's calls in the order of their ids (found in an index alone), the rows then read by id."""
-        found = {call.pk: call for call in self.calls.filter(pk__in=ids).order_by()}
+        found = {call.pk: call for call in for_rows(self.calls.filter(pk__in=ids).order_by())}
         return [BoundRow(found[pk], table=self.table) for pk in ids if pk in found]
 
     def from_row(self, row, backwards=False):

@@ -21,7 +21,7 @@ from .filters import CallFilter
 from .paging import PAGES_BY_NUMBER, Pager
 from .presets import presets
 from .sorts import SORT_HELP, SORT_KEYS, LogSort
-from .tables import CallTable, for_rows
+from .tables import CallTable
 
 COUNT_LIMIT = 10_000  # exact up to here; "more than 10,000" beyond
 # Counting stops after this, saying how many it had found ("at least 1,250 calls"): where no index fits the
@@ -64,7 +64,7 @@ class CallLogView(ExplainedListMixin, SingleTableMixin, FilterView):
         cursor, problem = read_cursor(query.getlist("cursor"), sort)
         if problem:
             self.errors.append(problem)
-        calls = for_rows(self.object_list).order_by(*sort.order_by())
+        calls = self.object_list.select_related(None).order_by(*sort.order_by())
         table.per_page = per_page = int(query.get("per_page") or self.table_pagination["per_page"])
         pager = Pager(
             table,
