@@ -58,20 +58,23 @@ def count_for_at_most(queryset, limit: int, seconds: float) -> Count:
     ten million), a note search joined 620,000 completed calls (112 ms). A cursor over the same LIMITed ids is
     moved over in steps (MOVE sends no rows), each step bounded by statement_timeout to what is left of the
     time; a step cut short is not counted. A count in time costs four round trips more than COUNT's one (a
-    step each, the transaction, the CLOSE). Other databases count to the limit.
+    step each, the transaction, the CLOSE). A step that the pace so far says would not finish in the time left
+    is not begun: it would spend the rest of the time and count nothing. Other databases count to the limit.
     """
     if connection.vendor != "postgresql":
         return Count(count_at_most(queryset, limit))
     sql, params = queryset.order_by().values("pk")[: limit + 1].query.sql_with_params()
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    deadline = started + seconds
     counted, finished = 0, False
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             declare = f"DECLARE {COUNTING_CURSOR} NO SCROLL CURSOR FOR {sql}; "
             for step in count_steps(limit + 1):
-                left_ms = math.ceil((deadline - time.monotonic()) * 1000)
-                if left_ms <= 0:
-                    break
+                now = time.monotonic()
+                left_ms = math.ceil((deadline - now) * 1000)
+                if left_ms <= 0 or (counted and (now - started) / counted * step > deadline - now):
+                    break  # at the pace so far it would be cut short, and a step cut short counts nothing
                 # One round trip: the DECLARE's result (the first time) and the SET's, then the MOVE's.
                 move = f"SET LOCAL statement_timeout = {left_ms}; MOVE FORWARD {step} IN {COUNTING_CURSOR}"
                 cursor.execute(declare + move, params if declare else None)

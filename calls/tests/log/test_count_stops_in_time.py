@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 
 from calls.log import views
 from calls.models import Call
@@ -114,3 +115,15 @@ def test_how_many_in_words():
     )
     assert how_many(Count(10_001), 10_000, "call", "calls") == "more than 10,000 calls"
     assert how_many(Count(1), 10_000, "call", "calls") == "1 call"
+
+
+@postgresql_only
+def test_a_step_the_pace_says_cannot_finish_in_time_is_not_begun(db, monkeypatch):
+    """Every call takes 20 ms to read: the first step of 3 takes 60 ms, so the next, of 9, would take 180 ms,
+    more than the 140 ms left. It would be cut short and count nothing: the count stops after the first."""
+    calls(20)
+    monkeypatch.setattr(lists, "FIRST_COUNT_STEP", 3)
+    with CaptureQueriesContext(connection) as captured:
+        count = count_for_at_most(slow_after(0, 0.02), 100, seconds=0.2)
+    assert count == Count(3, finished=False)
+    assert sum("MOVE FORWARD" in query["sql"] for query in captured.captured_queries) == 1
