@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from lib.precompiled import PrecompiledCount
 from lib.roles import role_of
 
 from .models import MissedCustomer
@@ -10,5 +11,7 @@ def missed_calls(request):
     user = getattr(request, "user", None)
     if user is None or role_of(user) is None:
         return {}
-    waiting = MissedCustomer.objects.filter(state=MissedCustomer.State.WAITING)
-    return {"missed_waiting": SimpleLazyObject(waiting.count)}
+    return {"missed_waiting": SimpleLazyObject(WAITING.count)}
+
+
+WAITING = PrecompiledCount(lambda: MissedCustomer.objects.filter(state=MissedCustomer.State.WAITING))

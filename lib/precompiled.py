@@ -18,8 +18,24 @@ class Precompiled:
     def rows(self, using="default"):
         if using not in self.statements:
             query = self.queryset().values_list(*self.fields).query
-            self.statements[using] = query.get_compiler(using).as_sql()
+            self.statements[using] = self.statement(*query.get_compiler(using).as_sql())
         sql, params = self.statements[using]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def statement(self, sql, params):
+        return sql, params
+
+
+class PrecompiledCount(Precompiled):
+    """How many rows `queryset()` has (the navigation's count of customers waiting, on every page)."""
+
+    def __init__(self, queryset):
+        super().__init__(queryset, "pk")
+
+    def statement(self, sql, params):
+        return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608 - Django's SQL, values in params
+
+    def count(self, using="default"):
+        return self.rows(using)[0][0]
