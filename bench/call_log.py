@@ -580,7 +580,8 @@ def seed_wrap_ups():
                 )
                 for n, pk in enumerate(ids[first : first + 5000], start=first)
             ]
-            made += len(WrapUp.objects.bulk_create(batch))
+            made += len(WrapUp.objects.bulk_create(batch))  # bulk: no save(), so the calls' flag here
+            Call.objects.filter(pk__in=[wrap_up.call_id for wrap_up in batch]).update(has_wrap_up=True)
         show("", f"{made:,} wrap-ups with a note seeded in {time.perf_counter() - started:.0f} s")
     rare = WrapUp.objects.order_by("pk").values_list("call_id", flat=True)[WrapUp.objects.count() // 2]
     return {"disposition": dispositions[1].pk, "rare_note": f"t{rare:07}"}

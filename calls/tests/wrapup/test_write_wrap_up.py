@@ -3,12 +3,14 @@
 import re
 from datetime import timedelta
 from html import unescape
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry
-from calls.models import WrapUp, WrapUpVersion
+from calls.models import Call, WrapUp, WrapUpVersion
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 
@@ -149,3 +151,21 @@ def test_the_form_offers_active_dispositions_in_their_order(agent_client, ended_
     html = agent_client.get(f"/calls/{ended_call.pk}/").content.decode()
     select = re.search(r'<select name="disposition".*?</select>', html, re.S).group(0)
     assert re.findall(r">([^<]+)</option>", select) == ["—", "Follow-up needed", "Wrong number", "Resolved"]
+
+
+def test_a_call_says_it_has_a_wrap_up_from_the_first_one_written(agent_client, ended_call, others_call):
+    """The log's wrap-up filters walk only the calls that say so (call_wrapped_up_newest)."""
+    assert not Call.objects.get(pk=ended_call.pk).has_wrap_up
+    post(agent_client, ended_call, note="First")
+    post(agent_client, ended_call, note="Second", version="1")
+    assert WrapUp.objects.get(call=ended_call).version == 2
+    assert Call.objects.get(pk=ended_call.pk).has_wrap_up
+    assert not Call.objects.get(pk=others_call.pk).has_wrap_up
+
+
+def test_the_migration_marks_the_calls_wrapped_up_before_it(ended_call, others_call, live_call):
+    WrapUp.objects.create(call=ended_call, note="Before the flag", written_at=timezone.now())
+    Call.objects.update(has_wrap_up=False)  # as every call was when the column came
+    mark_wrapped_up = import_module("calls.migrations.0013_call_has_wrap_up").mark_wrapped_up
+    mark_wrapped_up(django_apps, None)
+    assert set(Call.objects.filter(has_wrap_up=True).values_list("pk", flat=True)) == {ended_call.pk}
