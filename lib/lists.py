@@ -69,16 +69,22 @@ def count_for_at_most(queryset, limit: int, seconds: float) -> Count:
     counted, finished = 0, False
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            declare = f"DECLARE {COUNTING_CURSOR} NO SCROLL CURSOR FOR {sql}; "
+            # Planned to give the first step's rows soon, not all of them at the least cost: a note search
+            # built a hash of 10,000 wrap-ups (12 ms, more than the whole time) before the first row.
+            fast_start = min(1.0, FIRST_COUNT_STEP / (limit + 1))
+            declare = (
+                f"SET LOCAL cursor_tuple_fraction = {fast_start:.6f}; "
+                f"DECLARE {COUNTING_CURSOR} NO SCROLL CURSOR FOR {sql}; "
+            )
             for step in count_steps(limit + 1):
                 now = time.monotonic()
                 left_ms = math.ceil((deadline - now) * 1000)
                 if left_ms <= 0 or (counted and (now - started) / counted * step > deadline - now):
                     break  # at the pace so far it would be cut short, and a step cut short counts nothing
-                # One round trip: the DECLARE's result (the first time) and the SET's, then the MOVE's.
+                # One round trip: the first SET's and DECLARE's results (once), the SET's, the MOVE's.
                 move = f"SET LOCAL statement_timeout = {left_ms}; MOVE FORWARD {step} IN {COUNTING_CURSOR}"
                 cursor.execute(declare + move, params if declare else None)
-                for _ in range(2 if declare else 1):
+                for _ in range(3 if declare else 1):
                     cursor.nextset()
                 declare, params = "", None
                 counted += cursor.rowcount
@@ -88,7 +94,10 @@ def count_for_at_most(queryset, limit: int, seconds: float) -> Count:
             else:  # every step full: limit + 1 rows, "more than limit"
                 finished = True
             if not declare:  # declared by the first step, which the time left may not have allowed
-                cursor.execute(f"CLOSE {COUNTING_CURSOR}; SET LOCAL statement_timeout TO DEFAULT")
+                cursor.execute(
+                    f"CLOSE {COUNTING_CURSOR}; SET LOCAL statement_timeout TO DEFAULT; "
+                    "SET LOCAL cursor_tuple_fraction TO DEFAULT"
+                )
     except OperationalError as error:
         if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
             raise

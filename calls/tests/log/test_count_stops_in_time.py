@@ -43,28 +43,33 @@ def slow_after(first, seconds):
     return Call.objects.alias(cost=cost).filter(cost="")
 
 
-def statement_timeout():
+def settings_shown():
+    """What the count sets for itself, as the connection has it."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
-        return cursor.fetchone()[0]
+        timeout = cursor.fetchone()[0]
+        cursor.execute("SHOW cursor_tuple_fraction")
+        return timeout, cursor.fetchone()[0]
 
 
 @postgresql_only
-def test_a_count_in_time_is_exact(db):
+def test_a_count_in_time_is_exact_and_leaves_the_connection_as_it_was(db):
     calls(30)
+    before = settings_shown()
     assert count_for_at_most(Call.objects.all(), 10, seconds=5) == Count(11, finished=True)
     assert count_for_at_most(Call.objects.all(), 100, seconds=5) == Count(30, finished=True)
     assert count_for_at_most(Call.objects.all(), 29, seconds=5) == Count(30, finished=True)
+    assert settings_shown() == before  # within the test's transaction, where SET LOCAL would stay
 
 
 @postgresql_only
 def test_a_count_cut_short_keeps_what_it_had_counted_and_the_connection_as_it_was(db, monkeypatch):
     calls(8)
-    before = statement_timeout()
+    before = settings_shown()
     monkeypatch.setattr(lists, "FIRST_COUNT_STEP", 3)
     count = count_for_at_most(slow_after(3, 0.2), 100, seconds=0.05)
     assert count == Count(3, finished=False)
-    assert statement_timeout() == before
+    assert settings_shown() == before
     assert Call.objects.count() == 8  # the connection still works
 
 
