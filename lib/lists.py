@@ -36,9 +36,9 @@ class Count:
 COUNTING_CURSOR = "counting_rows"
 QUERY_CANCELED = "57014"  # SQLSTATE of a statement stopped by statement_timeout
 FIRST_COUNT_STEP = 250  # rows: the numbered pages' worth first, then three times as many each step
-# The count's cursor is planned to give about this many rows soon, not all of them at the least cost: planned for
-# 10 % of them (PostgreSQL's default), a note search hashed 10,000 wrap-ups (12 ms, more than the whole time)
-# before its first row; for 2.5 %, a rare term read every wrap-up instead of its trigram index's few.
+# The count's cursor is planned to give about this many rows soon, not all of them at the least cost: planned
+# for 10 % of them (PostgreSQL's default), a note search hashed 10,000 wrap-ups (12 ms, more than the whole
+# time) before its first row; for 2.5 %, a rare term read every wrap-up instead of its trigram index's few.
 FAST_START_ROWS = 500
 
 
