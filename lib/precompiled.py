@@ -32,7 +32,7 @@ class PrecompiledCount(Precompiled):
     """How many rows `queryset()` has (the navigation's count of customers waiting, on every page)."""
 
     def __init__(self, queryset):
-        super().__init__(queryset, "pk")
+        super().__init__(lambda: queryset().order_by(), "pk")  # a count needs no order
 
     def statement(self, sql, params):
         return f"SELECT COUNT(*) FROM ({sql}) counted", params  # noqa: S608 - Django's SQL, values in params
