@@ -118,13 +118,8 @@ class FewChoicesFilter(django_filters.ModelChoiceFilter):
     field_class = FewChoicesField
 
 
-def person_name(user):
-    """As every page names someone: their full name, else their username."""
-    return user.get_full_name() or user.get_username()
-
-
 def name_of_person(first_name, last_name, username):
-    """person_name from the columns, as User.get_full_name joins them."""
+    """As every page names someone: their full name (as User.get_full_name joins it), else their username."""
     return f"{first_name} {last_name}".strip() or username
 
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from calls.log.filters import person_name
 from calls.log.tables import CallTable, for_rows, rupees, short_date
 from calls.models import Call
 from calls.status_display import badge_html, status_phase
@@ -41,7 +40,7 @@ def reference_disposition(call):
 
 
 def reference_cells(call, this_year, shows_agent):
-    agent = person_name(call.agent) if call.agent else "—"
+    agent = (call.agent.get_full_name() or call.agent.get_username()) if call.agent else "—"
     created = timezone.localtime(call.date_created)
     return (
         reverse("call-detail", args=[call.pk]),
