@@ -100,18 +100,20 @@ class FewChoices(django_filters.fields.ModelChoiceIterator):
 
 
 class FewChoicesField(django_filters.fields.ModelChoiceField):
-    """Its choices from `rows` (a Precompiled of the id, then what `label_from_values` takes); the queryset
-    validates a chosen id, as Django's does."""
+    """Its choices are its queryset's ids and `label_fields`, named by `label_from_values`, read by a query
+    built once (the field is made once a process; each form's copy shares it). The queryset validates a
+    chosen id, as Django's does."""
 
     iterator = FewChoices
 
-    def __init__(self, *args, rows, label_from_values, **kwargs):
+    def __init__(self, *args, label_fields, label_from_values, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows, self.label_from_values = rows, label_from_values
+        self.label_fields, self.label_from_values = label_fields, label_from_values
+        self.rows = Precompiled(lambda: self.queryset, "pk", *label_fields)
 
     def label_from_instance(self, obj):
         """As the choices say it (an active filter's chip names the one chosen)."""
-        return self.label_from_values(*(getattr(obj, name) for name in self.rows.fields[1:]))
+        return self.label_from_values(*(getattr(obj, name) for name in self.label_fields))
 
 
 class FewChoicesFilter(django_filters.ModelChoiceFilter):
@@ -220,19 +222,19 @@ class CallFilter(django_filters.FilterSet):
     agent = FewChoicesFilter(
         queryset=agents(),
         null_label="No agent",
-        rows=Precompiled(agents, "pk", "first_name", "last_name", "username"),
+        label_fields=("first_name", "last_name", "username"),
         label_from_values=name_of_person,
     )
     flow = FewChoicesFilter(
         queryset=Flow.objects.all(),
-        rows=Precompiled(Flow.objects.all, "pk", "name", "app_id"),
+        label_fields=("name", "app_id"),
         label_from_values=Flow.label,
     )
     campaign = FewChoicesFilter(
         field_name="campaign_attempt__campaign",
         queryset=lambda request: campaigns(),
         label="Campaign",
-        rows=Precompiled(campaigns, "pk", "name"),
+        label_fields=("name",),
         label_from_values=str,
     )
     has_recording = django_filters.BooleanFilter(
