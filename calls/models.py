@@ -80,15 +80,27 @@ class Call(models.Model):
     direction = models.CharField(max_length=16, choices=Direction.choices, default=Direction.OUTBOUND_API)
     from_number = models.CharField("from (E.164)", max_length=16)
     to_number = models.CharField("to (E.164)", max_length=16)
+    # No index of their own (db_index=False): call_exophone_newest, call_flow_newest and call_agent_newest
+    # begin with them, and serve the joins and the checks on delete as well.
     exophone = models.ForeignKey(
-        "numbers.ExoPhone", null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
+        "numbers.ExoPhone",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        db_index=False,
     )
     phone_number = models.CharField("ExoPhone as Exotel gave it", max_length=32, blank=True)
     flow = models.ForeignKey(
-        "numbers.Flow", null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
+        "numbers.Flow", null=True, blank=True, on_delete=models.PROTECT, related_name="calls", db_index=False
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+        db_index=False,
     )
 
     date_created = models.DateTimeField(db_index=False)

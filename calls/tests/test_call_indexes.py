@@ -1,4 +1,4 @@
-"""A call's Sid and an event's dedupe key stay unique, each read and written through one index."""
+"""The calls' indexes: a Sid and an event's dedupe key stay unique with one index each; no index twice."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -35,3 +35,12 @@ def test_the_unique_column_has_its_unique_index_and_no_other(table, column):
         )
         indexes = [definition for (definition,) in cursor.fetchall()]
     assert indexes == [f"CREATE UNIQUE INDEX {table}_{column}_key ON public.{table} USING btree ({column})"]
+
+
+@pytest.mark.parametrize("column", ["agent_id", "exophone_id", "flow_id"])
+def test_a_foreign_key_is_read_through_the_index_it_begins_not_one_of_its_own(column):
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "calls_call")
+    indexes = [details["columns"] for details in constraints.values() if details["index"]]
+    assert [column] not in indexes
+    assert any(columns[0] == column for columns in indexes)
