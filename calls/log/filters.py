@@ -12,7 +12,7 @@ from django.db.models.functions import Reverse
 from django.http import QueryDict
 from django_filters.constants import EMPTY_VALUES
 
-from calls.models import Call, Direction, Disposition, Status, WrapUp
+from calls.models import WRAPPED_UP, Call, Direction, Disposition, Status, WrapUp
 from calls.selectors import campaigns
 from calls.status_display import status_phase
 from exonumbers.models import Flow
@@ -146,11 +146,6 @@ def disposition_choices():
         (NO_DISPOSITION, "Wrap-up without a disposition"),
         (NO_WRAP_UP, "No wrap-up"),
     ]
-
-
-# Beside each condition on the wrap-up: the calls' own flag, so that PostgreSQL walks the wrapped-up calls
-# alone (call_wrapped_up_newest), not every call looking up a wrap-up it mostly lacks.
-WRAPPED_UP = Q(has_wrap_up=True)
 
 
 class NoteFilter(django_filters.CharFilter):
